@@ -1,0 +1,84 @@
+"""DispatchApplication: assignments to handling units, from acceptance to the petitioner's rating."""
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+
+from dispatch.domain import Assignment
+from dispatch.routing import RoutingTable
+from shared.application import ContextApplication
+from shared.clock import Clock, SystemClock
+from shared.errors import NotFound
+from shared.workdays import WorkingDayCalendar
+
+
+class AssignmentNotFound(NotFound):
+    pass
+
+
+def assignment_id_for(petition_id: UUID) -> UUID:
+    """One assignment per petition: a redelivered acceptance cannot assign twice."""
+    return uuid5(NAMESPACE_URL, f"xinfang:assignment:{petition_id}")
+
+
+class DispatchApplication(ContextApplication):
+    name = "dispatch"
+
+    def __init__(self, env=None, *, routing: RoutingTable, clock: Clock | None = None,
+                 calendar: WorkingDayCalendar | None = None):
+        super().__init__(env)
+        self.routing = routing
+        self.clock = clock or SystemClock()
+        self.calendar = calendar or WorkingDayCalendar()
+
+    def get_assignment(self, assignment_id: UUID) -> Assignment:
+        try:
+            return self.repository.get(assignment_id)
+        except AggregateNotFoundError:
+            raise AssignmentNotFound(f"no assignment {assignment_id}") from None
+
+    def history(self, assignment_id: UUID) -> list:
+        return list(self.events.get(assignment_id))
+
+    def sign(self, assignment_id: UUID, unit_id: str, signed_at: datetime | None = None) -> Assignment:
+        assignment = self.get_assignment(assignment_id)
+        assignment.sign(unit_id, signed_at or self.clock.now())
+        self.save(assignment)
+        return assignment
+
+    def extend(self, assignment_id: UUID, days: int, reason: str, approved_by: str,
+               extended_at: datetime | None = None) -> Assignment:
+        assignment = self.get_assignment(assignment_id)
+        assignment.extend(days, reason, approved_by, extended_at or self.clock.now(), self.calendar)
+        self.save(assignment)
+        return assignment
+
+    def reply(self, assignment_id: UUID, outcome: str, opinion: dict, signatures: list[dict],
+              replied_at: datetime | None = None) -> Assignment:
+        assignment = self.get_assignment(assignment_id)
+        assignment.give_reply(outcome, opinion, signatures, replied_at or self.clock.now())
+        self.save(assignment)
+        return assignment
+
+    def evaluate(self, assignment_id: UUID, rating: str, rated_at: datetime | None = None) -> Assignment:
+        assignment = self.get_assignment(assignment_id)
+        assignment.evaluate(rating, rated_at or self.clock.now())
+        self.save(assignment)
+        return assignment
+
+    # -- following intake ---------------------------------------------------------------------
+    def policy(self, envelope: dict, processing: ProcessingEvent) -> None:
+        data = envelope["data"]
+        if envelope["type"] != "petition.acceptance_decided" or data["decision"] != "accepted":
+            return
+        assignment_id = assignment_id_for(UUID(data["petition_id"]))
+        if assignment_id in self.repository:
+            return
+        unit_id = self.routing.route(data["region_code"], data["category"], data["matter_type"])
+        processing.collect_events(Assignment.assign(
+            assignment_id, petition_id=UUID(data["petition_id"]), unit_id=unit_id,
+            region_code=data["region_code"], category=data["category"],
+            matter_type=data["matter_type"], accepted_at=datetime.fromisoformat(data["decided_at"]),
+            calendar=self.calendar))

@@ -1,0 +1,102 @@
+"""IntakeApplication: registering petitions and deciding their acceptance (登记、受理)."""
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
+from eventsourcing.persistence import RecordConflictError
+
+from intake.domain import Petition
+from intake.repeats import MatterIndex
+from shared.application import ContextApplication
+from shared.clock import Clock, SystemClock
+from shared.errors import NotFound
+from shared.privacy import pseudonym
+from shared.workdays import WorkingDayCalendar
+
+
+class PetitionNotFound(NotFound):
+    pass
+
+
+class IntakeApplication(ContextApplication):
+    name = "intake"
+
+    def __init__(self, env=None, *, pseudonym_key: bytes, clock: Clock | None = None,
+                 calendar: WorkingDayCalendar | None = None):
+        super().__init__(env)
+        self.pseudonym_key = pseudonym_key
+        self.clock = clock or SystemClock()
+        self.calendar = calendar or WorkingDayCalendar()
+
+    def petitioner_ref(self, petitioner: dict) -> str:
+        if petitioner.get("id_number"):
+            return pseudonym(self.pseudonym_key, "id", petitioner["id_number"])
+        return pseudonym(self.pseudonym_key, "name-phone", petitioner["name"], petitioner.get("phone") or "")
+
+    def register(self, petition_id: UUID, *, channel: str, petitioner: dict, region_code: str,
+                 category: str, subject: str, content: str, matter_type: str = "complaint",
+                 received_at: datetime | None = None) -> Petition:
+        """Registers a petition; registering the same id again returns the first registration,
+        so a retried request or a redelivered work order has effect once."""
+        try:
+            return self.get_petition(petition_id)
+        except PetitionNotFound:
+            pass
+        ref = self.petitioner_ref(petitioner)
+        index_id = MatterIndex.create_id(ref, category, region_code)
+        try:
+            index = self.repository.get(index_id)
+        except AggregateNotFoundError:
+            index = MatterIndex.for_matter(ref, category, region_code)
+        petition = Petition.register(
+            petition_id, calendar=self.calendar, received_at=received_at or self.clock.now(),
+            channel=channel, petitioner=petitioner, petitioner_ref=ref, region_code=region_code,
+            category=category, matter_type=matter_type, subject=subject, content=content,
+            repeat_of=index.original)
+        index.add(petition_id)
+        try:
+            self.save(petition, index)
+        except RecordConflictError:
+            # The same id registered concurrently (retry), or a simultaneous petition on the same
+            # matter took the index version: either way, the outcome is decided by a fresh attempt.
+            return self.register(petition_id, channel=channel, petitioner=petitioner,
+                                 region_code=region_code, category=category, subject=subject,
+                                 content=content, matter_type=matter_type, received_at=received_at)
+        return petition
+
+    def decide_acceptance(self, petition_id: UUID, decision: str, reason: str,
+                          route: str | None = None, decided_at: datetime | None = None) -> Petition:
+        petition = self.get_petition(petition_id)
+        petition.decide_acceptance(decision, reason, route, decided_at or self.clock.now())
+        self.save(petition)
+        return petition
+
+    def get_petition(self, petition_id: UUID) -> Petition:
+        try:
+            return self.repository.get(petition_id)
+        except AggregateNotFoundError:
+            raise PetitionNotFound(f"no petition {petition_id}") from None
+
+    def history(self, petition_id: UUID) -> list:
+        return list(self.events.get(petition_id))
+
+    # -- following dispatch ------------------------------------------------------------------
+    def policy(self, envelope: dict, processing: ProcessingEvent) -> None:
+        data = envelope["data"]
+        if envelope["type"] not in ("assignment.created", "assignment.replied", "assignment.evaluated"):
+            return
+        try:
+            petition = self.get_petition(UUID(data["petition_id"]))
+        except PetitionNotFound:
+            return  # an assignment for a petition registered elsewhere (another bureau's intake)
+        if envelope["type"] == "assignment.created":
+            petition.link_assignment(UUID(data["assignment_id"]), data["unit_id"])
+        elif envelope["type"] == "assignment.replied":
+            petition.note_handling("replied", datetime.fromisoformat(data["replied_at"]),
+                                   outcome=data["outcome"], on_time=data["on_time"])
+        else:
+            petition.note_handling("evaluated", datetime.fromisoformat(data["rated_at"]),
+                                   rating=data["rating"])
+        processing.collect_events(petition)

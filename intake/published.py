@@ -1,0 +1,58 @@
+"""Intake's published language: what other services learn of a petition, with personal data masked.
+
+Other services get the petitioner only as a pseudonym (for counting persons and repeats) — never
+the name, ID number or phone.
+"""
+from __future__ import annotations
+
+from intake.domain import Petition
+from intake.repeats import MatterIndex
+from shared.feed import translator
+from shared.parking import ParkedEvent, published_parked
+
+
+def _registered(e: Petition.Registered) -> tuple[str, dict]:
+    return "petition.registered", {
+        "petition_id": str(e.originator_id), "channel": e.channel, "region_code": e.region_code,
+        "category": e.category, "matter_type": e.matter_type, "received_at": e.received_at.isoformat(),
+        "acceptance_deadline": e.acceptance_deadline.isoformat(), "petitioner_ref": e.petitioner_ref,
+        "repeat_of": str(e.repeat_of) if e.repeat_of else None}
+
+
+def _decided(e) -> tuple[str, dict]:
+    return "petition.acceptance_decided", {
+        "petition_id": str(e.originator_id), "decision": e.decision, "route": e.route,
+        "decided_at": e.decided_at.isoformat(), "timely": e.timely,
+        "region_code": e.region_code, "category": e.category, "matter_type": e.matter_type}
+
+
+def _linked(e) -> tuple[str, dict]:
+    return "petition.assignment_linked", {"petition_id": str(e.originator_id),
+                                          "assignment_id": str(e.assignment_id), "unit_id": e.unit_id}
+
+
+def _progressed(e) -> tuple[str, dict]:
+    return "petition.handling_progressed", {"petition_id": str(e.originator_id), "stage": e.stage,
+                                            "at": e.at.isoformat()}
+
+
+def _index_started(e) -> tuple[str, dict]:
+    return "matter_index.started", {"index_id": str(e.originator_id)}
+
+
+def _index_added(e) -> tuple[str, dict]:
+    return "matter_index.petition_added", {"index_id": str(e.originator_id),
+                                           "petition_id": str(e.petition_id)}
+
+
+
+
+translate = translator({
+    Petition.Registered: _registered,
+    Petition.AcceptanceDecided: _decided,
+    Petition.AssignmentLinked: _linked,
+    Petition.HandlingProgressed: _progressed,
+    MatterIndex.Started: _index_started,
+    MatterIndex.PetitionAdded: _index_added,
+    ParkedEvent.Parked: published_parked,
+})

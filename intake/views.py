@@ -1,0 +1,22 @@
+"""What a clerk sees of a petition: personal data masked, history without personal data."""
+from __future__ import annotations
+
+from intake.domain import Petition
+from shared.privacy import mask_id_number, mask_phone
+from shared.views import history, plain
+
+# Personal data and free text stay out of the history; the petition itself shows them (masked).
+HIDDEN = ("petitioner", "petitioner_ref", "content", "subject")
+
+
+def petition_view(petition: Petition, events) -> dict:
+    p = petition.petitioner
+    return plain({
+        "id": petition.id, "status": petition.status, "channel": petition.channel,
+        "petitioner": {"name": p["name"], "id_number": mask_id_number(p.get("id_number")),
+                       "phone": mask_phone(p.get("phone"))},
+        "region_code": petition.region_code, "category": petition.category,
+        "matter_type": petition.matter_type, "subject": petition.subject, "content": petition.content,
+        "received_at": petition.received_at, "acceptance_deadline": petition.acceptance_deadline,
+        "repeat_of": petition.repeat_of, "decision": petition.decision,
+        "assignment_id": petition.assignment_id, "history": history(events, HIDDEN)})

@@ -1,0 +1,57 @@
+"""Statistics as analysts ask for them: a period, a region prefix, and the same period a year earlier."""
+from __future__ import annotations
+
+from datetime import date
+
+from reporting import statistics
+from reporting.readmodel import StatisticsReadModel
+from shared.clock import Clock, SystemClock, beijing_date
+
+GRANULARITIES = ("day", "week", "month")
+VOLUME_KEYS = ("channel", "region", "category")
+
+
+class Statistics:
+    """The reporting context's processor (it follows intake and dispatch) and its queries."""
+
+    def __init__(self, readmodel: StatisticsReadModel, clock: Clock | None = None, close=None):
+        self.readmodel = readmodel
+        self.clock = clock or SystemClock()
+        self._close = close
+
+    # the follower's side
+    def tracked_position(self, source: str) -> int:
+        return self.readmodel.tracked_position(source)
+
+    def process(self, source: str, envelope: dict) -> None:
+        self.readmodel.process(source, envelope)
+
+    def park(self, source: str, envelope: dict, reason: str) -> None:
+        self.readmodel.park(source, envelope, reason)
+
+    def close(self) -> None:
+        if self._close:
+            self._close()
+
+    # the analyst's side
+    def summary(self, start: date, end: date, region: str = "") -> dict:
+        today = beijing_date(self.clock.now())
+        current = self.readmodel.counts(start, end, region, today)
+        previous = self.readmodel.counts(statistics.year_earlier(start), statistics.year_earlier(end),
+                                         region, today)
+        return {"from": start.isoformat(), "to": end.isoformat(), "region": region, "as_of": today.isoformat(),
+                **statistics.summary(current, previous)}
+
+    def volume(self, start: date, end: date, region: str = "", granularity: str = "month",
+               by: str = "channel") -> dict:
+        current = self.readmodel.volume(start, end, region, granularity, by)
+        previous = self.readmodel.volume(statistics.year_earlier(start), statistics.year_earlier(end),
+                                         region, granularity, by, shift_years=1)
+        earlier = {(row["period"], row["key"]): row["count"] for row in previous}
+        keys = sorted({(r["period"], r["key"]) for r in current} | set(earlier))
+        now = {(row["period"], row["key"]): row["count"] for row in current}
+        return {"granularity": granularity, "by": by, "series": [
+            {"period": period.isoformat(), "key": key, "count": now.get((period, key), 0),
+             "previous_year_count": earlier.get((period, key), 0),
+             "yoy": statistics.yoy(now.get((period, key), 0), earlier.get((period, key), 0))}
+            for period, key in keys]}

@@ -1,0 +1,136 @@
+"""The statistics read model in PostgreSQL: fact rows, written with their tracking position in one
+transaction (eventsourcing's tracking recorder), and the queries the statistics are computed from."""
+from __future__ import annotations
+
+from datetime import date
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresTrackingRecorder
+from psycopg.sql import SQL, Identifier
+
+from reporting.facts import FactUpdate, updates
+
+COLUMNS = {
+    "petitions": ("petition_id", {
+        "channel": "text", "region_code": "text", "category": "text", "matter_type": "text",
+        "received_on": "date", "acceptance_deadline": "date", "petitioner_ref": "text",
+        "is_repeat": "boolean", "decision": "text", "decided_on": "date", "timely": "boolean"}),
+    "assignments": ("assignment_id", {
+        "petition_id": "uuid", "unit_id": "text", "handling_deadline": "date", "replied_on": "date",
+        "on_time": "boolean", "outcome": "text", "evaluation_deadline": "date", "rating": "text",
+        "rated_on": "date"}),
+}
+INDEXES = ("CREATE INDEX IF NOT EXISTS {pfx}petitions_received ON {schema}.{pfx}petitions (received_on, region_code)",
+           "CREATE INDEX IF NOT EXISTS {pfx}assignments_petition ON {schema}.{pfx}assignments (petition_id)")
+
+
+class StatisticsReadModel(PostgresTrackingRecorder):
+    prefix = "stats_"
+
+    def __init__(self, datastore, **kwargs):
+        super().__init__(datastore, **kwargs)
+        self.schema = self.datastore.schema
+        for table, (key, columns) in COLUMNS.items():
+            cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+            self.sql_create_statements.append(SQL(
+                f"CREATE TABLE IF NOT EXISTS {{}}.{{}} ({key} uuid PRIMARY KEY, {cols})"
+            ).format(Identifier(self.schema), Identifier(self.prefix + table)))
+        for statement in INDEXES:
+            self.sql_create_statements.append(SQL(statement.format(
+                pfx=self.prefix, schema="{}")).format(Identifier(self.schema), Identifier(self.schema)))
+
+    def table(self, name: str) -> Identifier:
+        return Identifier(self.schema, self.prefix + name)
+
+    # -- writing ----------------------------------------------------------------------------
+    def tracked_position(self, source: str) -> int:
+        return self.max_tracking_id(source) or 0
+
+    def process(self, source: str, envelope: dict) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            for update in updates(envelope):
+                curs.execute(self._upsert(update), {"key": update.key, **update.values})
+            self._insert_tracking(curs, Tracking(source, envelope["position"]))
+
+    def _upsert(self, update: FactUpdate):
+        key, _ = COLUMNS[update.table]
+        names = list(update.values)
+        return SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}").format(
+            self.table(update.table),
+            SQL(", ").join(Identifier(n) for n in [key, *names]),
+            SQL(", ").join(SQL("%({})s").format(SQL(n)) for n in ["key", *names]),
+            Identifier(key),
+            SQL(", ").join(SQL("{0} = EXCLUDED.{0}").format(Identifier(n)) for n in names))
+
+    def park(self, source: str, envelope: dict, reason: str) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("CREATE TABLE IF NOT EXISTS {} (source text, position bigint, type text, "
+                             "reason text, parked_at timestamptz DEFAULT now(), "
+                             "PRIMARY KEY (source, position))").format(self.table("parked")))
+            curs.execute(SQL("INSERT INTO {} (source, position, type, reason) VALUES (%s, %s, %s, %s)")
+                         .format(self.table("parked")), (source, envelope["position"], envelope["type"], reason))
+            self._insert_tracking(curs, Tracking(source, envelope["position"]))
+
+    def reset(self) -> None:
+        """Empties the read model and its tracking, so the followers rebuild it from zero."""
+        with self.datastore.transaction(commit=True) as curs:
+            for table in COLUMNS:
+                curs.execute(SQL("TRUNCATE {}").format(self.table(table)))
+            curs.execute(SQL("TRUNCATE {}").format(Identifier(self.schema, self.tracking_table_name)))
+
+    # -- reading ----------------------------------------------------------------------------
+    def counts(self, start: date, end: date, region: str, as_of: date) -> dict:
+        params = {"start": start, "end": end, "region": region + "%", "as_of": as_of}
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("""
+                SELECT count(*) AS received,
+                       count(DISTINCT petitioner_ref) AS persons,
+                       count(*) FILTER (WHERE decision = 'accepted') AS accepted,
+                       count(*) FILTER (WHERE timely) AS decided_in_time,
+                       count(*) FILTER (WHERE NOT timely) AS decided_late,
+                       count(*) FILTER (WHERE decision IS NULL AND acceptance_deadline < %(as_of)s)
+                           AS undecided_overdue,
+                       count(*) FILTER (WHERE is_repeat) AS repeats
+                FROM {} WHERE received_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
+            """).format(self.table("petitions")), params)
+            counts = dict(curs.fetchone())
+            curs.execute(SQL("""
+                SELECT count(*) FILTER (WHERE a.on_time) AS replied_on_time,
+                       count(*) FILTER (WHERE NOT a.on_time) AS replied_late,
+                       count(*) FILTER (WHERE a.replied_on IS NULL AND a.handling_deadline < %(as_of)s)
+                           AS unreplied_overdue,
+                       count(*) FILTER (WHERE a.rating IS NOT NULL) AS rated,
+                       count(*) FILTER (WHERE a.rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
+                       count(*) FILTER (WHERE a.replied_on IS NOT NULL AND a.rating IS NULL
+                                        AND a.evaluation_deadline < %(as_of)s) AS expired_unrated,
+                       count(*) FILTER (WHERE NOT p.is_repeat AND a.rating IN ('satisfied', 'basically_satisfied'))
+                           AS first_satisfied,
+                       count(*) FILTER (WHERE NOT p.is_repeat AND (a.rating IS NOT NULL OR (
+                           a.replied_on IS NOT NULL AND a.evaluation_deadline < %(as_of)s))) AS first_concluded
+                FROM {} a JOIN {} p USING (petition_id)
+                WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
+            """).format(self.table("assignments"), self.table("petitions")), params)
+            counts.update(curs.fetchone())
+        return counts
+
+    def volume(self, start: date, end: date, region: str, granularity: str, key: str,
+               shift_years: int = 0) -> list[dict]:
+        """Petitions per period and key; with shift_years=1 a year earlier, reported under the
+        period a year later so that the two series line up."""
+        key_sql = {"channel": SQL("channel"), "category": SQL("category"),
+                   "region": SQL("left(region_code, %(key_len)s)")}[key]
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("""
+                SELECT date_trunc(%(gran)s, received_on + make_interval(years => %(shift)s))::date AS period,
+                       {} AS key, count(*) AS count
+                FROM {} WHERE received_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
+                GROUP BY 1, 2 ORDER BY 1, 2
+            """).format(key_sql, self.table("petitions")),
+                {"gran": granularity, "shift": shift_years, "start": start, "end": end,
+                 "region": region + "%", "key_len": region_key_length(region)})
+            return [dict(r) for r in curs.fetchall()]
+
+
+def region_key_length(region: str) -> int:
+    """Volumes by region break an area down one level: counties, then townships, then villages."""
+    return 6 if len(region) < 6 else 9 if len(region) < 9 else 12

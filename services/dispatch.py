@@ -1,0 +1,75 @@
+"""Dispatch service (交办、办理): assignments to handling units, replies and ratings."""
+from uuid import UUID
+
+import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from dispatch.application import DispatchApplication
+from dispatch.published import translate
+from dispatch.routing import RoutingTable, Rule, Unit
+from dispatch.views import assignment_view
+from shared.clock import moment
+from shared.providers import Context, Observable, command
+from shared.reference import load_reference
+from shared.settings import Settings
+from shared.workdays import WorkingDayCalendar
+
+
+def build(env, settings):
+    ref = load_reference(settings.reference_dir or None)
+    routing = RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules])
+    return DispatchApplication(env, routing=routing,
+                               calendar=WorkingDayCalendar(settings.calendar_overrides or None))
+
+
+class DispatchService(Observable):
+    name = "dispatch"
+    context = Context("dispatch", build, translate=translate, follows=("intake",))
+
+    def _view(self, assignment):
+        return assignment_view(assignment, self.context.app.history(assignment.id))
+
+    @rpc
+    @command("get_assignment")
+    def get_assignment(self, assignment_id):
+        return self._view(self.context.app.get_assignment(UUID(assignment_id)))
+
+    @rpc
+    @command("sign")
+    def sign(self, assignment_id, unit, signed_at=None):
+        return self._view(self.context.app.sign(UUID(assignment_id), unit, moment(signed_at)))
+
+    @rpc
+    @command("extend")
+    def extend(self, assignment_id, days, reason, approved_by, extended_at=None):
+        return self._view(self.context.app.extend(UUID(assignment_id), days, reason, approved_by,
+                                                  moment(extended_at)))
+
+    @rpc
+    @command("reply")
+    def reply(self, assignment_id, outcome, opinion, signatures, replied_at=None):
+        return self._view(self.context.app.reply(UUID(assignment_id), outcome, opinion, signatures,
+                                                 moment(replied_at)))
+
+    @rpc
+    @command("evaluate")
+    def evaluate(self, assignment_id, rating, rated_at=None):
+        return self._view(self.context.app.evaluate(UUID(assignment_id), rating, moment(rated_at)))
+
+    @rpc
+    def notifications(self, after, limit=200):
+        return self.context.notifications(after, limit)
+
+    @rpc
+    def parked_events(self):
+        return self.context.app.parked_events()
+
+    @event_handler("intake", "#")
+    def on_intake_event(self, envelope):
+        self.context.receive("intake", envelope)
+
+    @timer(interval=Settings().catch_up_interval)
+    def catch_up(self):
+        self.context.catch_up()

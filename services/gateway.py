@@ -1,0 +1,156 @@
+"""HTTP gateway: JSON over HTTP to the services' RPC. It validates, maps errors, and holds no rule."""
+import json
+import logging
+import uuid
+from functools import wraps
+
+import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
+from marshmallow import ValidationError
+from nameko.exceptions import RemoteError
+from nameko.rpc import RpcProxy
+from nameko.web.handlers import http
+from werkzeug.wrappers import Response
+
+from services.openapi import build_spec
+from shared import errors
+from shared.contracts import http as c
+from shared.providers import Observable
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024
+IDEMPOTENCY_NAMESPACE = uuid.UUID("5f0c1a52-8a3e-4f55-9d3c-6b1f9b0c2a10")
+
+
+def _json(status: int, body) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+class BadBody(Exception):
+    pass
+
+
+def _body(request, schema) -> dict:
+    if request.content_length and request.content_length > MAX_BODY:
+        raise BadBody(f"the body is larger than {MAX_BODY} bytes")
+    raw = request.get_data(cache=False)
+    if len(raw) > MAX_BODY:
+        raise BadBody(f"the body is larger than {MAX_BODY} bytes")
+    try:
+        data = json.loads(raw or b"null")
+    except (ValueError, RecursionError):
+        raise BadBody("the body is not valid JSON") from None
+    return schema().load(data)
+
+
+def _wire(data: dict) -> dict:
+    """Loaded values (datetimes) back to JSON for RPC."""
+    return json.loads(json.dumps(data, default=lambda v: v.isoformat()))
+
+
+def _id(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise errors.NotFound(f"no such id: {value[:64]}") from None
+
+
+def endpoint(method):
+    """The one place where failures become HTTP answers."""
+    @wraps(method)
+    def wrapper(self, request, *args, **kwargs):
+        try:
+            return method(self, request, *args, **kwargs)
+        except BadBody as exc:
+            return _json(400, {"errors": {"_body": [str(exc)]}})
+        except ValidationError as exc:
+            return _json(400, {"errors": exc.messages if isinstance(exc.messages, dict) else {"_body": exc.messages}})
+        except errors.InvalidCommand as exc:
+            return _json(400, {"errors": exc.errors, "message": str(exc)})
+        except errors.NotFound as exc:
+            return _json(404, {"message": str(exc)})
+        except errors.Conflict as exc:
+            return _json(409, {"message": str(exc)})
+        except RemoteError as exc:
+            log.error("remote error in %s: %s", method.__name__, exc.exc_type)
+            return _json(500, {"message": "internal error"})
+    return wrapper
+
+
+class GatewayService(Observable):
+    name = "gateway"
+    intake = RpcProxy("intake")
+    dispatch = RpcProxy("dispatch")
+    reporting = RpcProxy("reporting")
+
+    @http("GET", "/api/openapi.json")
+    def openapi(self, request):
+        return _json(200, build_spec())
+
+    @http("POST", "/api/petitions")
+    @endpoint
+    def register(self, request):
+        petition = _wire(_body(request, c.PetitionCreateSchema))
+        key = request.headers.get("Idempotency-Key")
+        # The id is chosen here so a retried request (or a re-executed RPC) registers once.
+        petition_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, key[:200]) if key else uuid.uuid4()
+        return _json(201, c.PetitionSchema().dump(self.intake.register(str(petition_id), petition)))
+
+    @http("GET", "/api/petitions/<string:petition_id>")
+    @endpoint
+    def get_petition(self, request, petition_id):
+        return _json(200, c.PetitionSchema().dump(self.intake.get_petition(_id(petition_id))))
+
+    @http("POST", "/api/petitions/<string:petition_id>/acceptance")
+    @endpoint
+    def decide_acceptance(self, request, petition_id):
+        petition_id = _id(petition_id)
+        command = _wire(_body(request, c.AcceptanceSchema))
+        return _json(200, c.PetitionSchema().dump(self.intake.decide_acceptance(petition_id, **command)))
+
+    @http("GET", "/api/assignments/<string:assignment_id>")
+    @endpoint
+    def get_assignment(self, request, assignment_id):
+        return _json(200, c.AssignmentSchema().dump(self.dispatch.get_assignment(_id(assignment_id))))
+
+    def _assignment_command(self, request, assignment_id, schema, rpc_name):
+        assignment_id = _id(assignment_id)
+        command = _wire(_body(request, schema))
+        result = getattr(self.dispatch, rpc_name)(assignment_id, **command)
+        return _json(200, c.AssignmentSchema().dump(result))
+
+    @http("POST", "/api/assignments/<string:assignment_id>/sign")
+    @endpoint
+    def sign(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.SignSchema, "sign")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/extension")
+    @endpoint
+    def extend(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.ExtensionSchema, "extend")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/reply")
+    @endpoint
+    def reply(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.ReplySchema, "reply")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/evaluation")
+    @endpoint
+    def evaluate(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.EvaluationSchema, "evaluate")
+
+    @http("GET", "/api/stats/summary")
+    @endpoint
+    def summary(self, request):
+        query = c.PeriodQuerySchema().load(request.args.to_dict())
+        return _json(200, self.reporting.summary(query["start"].isoformat(), query["end"].isoformat(),
+                                                 query["region"]))
+
+    @http("GET", "/api/stats/volume")
+    @endpoint
+    def volume(self, request):
+        q = c.VolumeQuerySchema().load(request.args.to_dict())
+        return _json(200, self.reporting.volume(q["start"].isoformat(), q["end"].isoformat(), q["region"],
+                                                q["granularity"], q["by"]))
+
+    def health_status(self):
+        return {"service": self.name}

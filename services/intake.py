@@ -1,0 +1,61 @@
+"""Intake service (登记受理): registers petitions and decides their acceptance."""
+from uuid import UUID
+
+import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from intake.application import IntakeApplication
+from intake.published import translate
+from intake.views import petition_view
+from shared.clock import moment
+from shared.providers import Context, Observable, command
+from shared.settings import Settings
+from shared.workdays import WorkingDayCalendar
+
+
+def build(env, settings):
+    return IntakeApplication(env, pseudonym_key=settings.pseudonym_key_bytes(),
+                             calendar=WorkingDayCalendar(settings.calendar_overrides or None))
+
+
+class IntakeService(Observable):
+    name = "intake"
+    context = Context("intake", build, translate=translate, follows=("dispatch",))
+
+    @rpc
+    @command("register")
+    def register(self, petition_id, petition):
+        app = self.context.app
+        registered = app.register(UUID(petition_id), **{**petition, "received_at": moment(petition.get("received_at"))})
+        return petition_view(registered, app.history(registered.id))
+
+    @rpc
+    @command("decide_acceptance")
+    def decide_acceptance(self, petition_id, decision, reason, route=None, decided_at=None):
+        app = self.context.app
+        petition = app.decide_acceptance(UUID(petition_id), decision, reason, route, moment(decided_at))
+        return petition_view(petition, app.history(petition.id))
+
+    @rpc
+    @command("get_petition")
+    def get_petition(self, petition_id):
+        app = self.context.app
+        return petition_view(app.get_petition(UUID(petition_id)), app.history(UUID(petition_id)))
+
+    @rpc
+    def notifications(self, after, limit=200):
+        return self.context.notifications(after, limit)
+
+    @rpc
+    def parked_events(self):
+        return self.context.app.parked_events()
+
+    @event_handler("dispatch", "#")
+    def on_dispatch_event(self, envelope):
+        self.context.receive("dispatch", envelope)
+
+    @timer(interval=Settings().catch_up_interval)
+    def catch_up(self):
+        self.context.catch_up()

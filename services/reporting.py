@@ -1,0 +1,57 @@
+"""Reporting service (统计): projects intake's and dispatch's events into statistics."""
+from datetime import date
+
+import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
+from eventsourcing.postgres import PostgresFactory
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from reporting.queries import Statistics
+from reporting.readmodel import StatisticsReadModel
+from shared.providers import Context, Observable, command
+from shared.settings import Settings
+
+SOURCES = ("intake", "dispatch")
+
+
+def build(env, settings):
+    factory = PostgresFactory({**env, "CIPHER_TOPIC": "", "CIPHER_KEY": ""})
+    return Statistics(factory.tracking_recorder(StatisticsReadModel), close=factory.close)
+
+
+class ReportingService(Observable):
+    name = "reporting"
+    context = Context("reporting", build, follows=SOURCES)
+
+    @rpc
+    @command("summary")
+    def summary(self, start, end, region=""):
+        return self.context.app.summary(date.fromisoformat(start), date.fromisoformat(end), region)
+
+    @rpc
+    @command("volume")
+    def volume(self, start, end, region="", granularity="month", by="channel"):
+        return self.context.app.volume(date.fromisoformat(start), date.fromisoformat(end), region,
+                                       granularity, by)
+
+    @rpc
+    def rebuild(self):
+        """Empties the statistics and reprocesses every source from its first event."""
+        return self.context.rebuild(self.context.app.readmodel.reset)
+
+    @rpc
+    def tracking(self):
+        return {s: self.context.followers[s].tracked for s in SOURCES}
+
+    @event_handler("intake", "#")
+    def on_intake_event(self, envelope):
+        self.context.receive("intake", envelope)
+
+    @event_handler("dispatch", "#")
+    def on_dispatch_event(self, envelope):
+        self.context.receive("dispatch", envelope)
+
+    @timer(interval=Settings().catch_up_interval)
+    def catch_up(self):
+        self.context.catch_up()

@@ -1,0 +1,143 @@
+"""The public HTTP contract (CONTRACTS.md §2) as marshmallow schemas: requests are loaded
+(validated) with these, responses dumped, and the OpenAPI document is generated from them."""
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from dispatch.domain import RATINGS
+from dispatch.opinion import OUTCOMES, REQUIRED_ELEMENTS, REQUIRED_SIGNERS
+from intake.domain import DECISIONS, LEGAL_ROUTES, MATTER_TYPES
+from shared.privacy import id_number_is_valid
+from shared.reference import load_reference
+
+PETITION_CHANNELS = ("visit", "letter", "online", "phone", "fax")
+REGION_CODE = validate.Regexp(r"^(\d{6}|\d{9}|\d{12})$", error="an administrative division code of 6, 9 or 12 digits")
+REGION_PREFIX = validate.Regexp(r"^\d{0,12}$", error="digits of an administrative division code")
+TEXT = validate.Length(min=1, max=200)
+LONG_TEXT = validate.Length(min=1, max=20000)
+CATEGORIES = sorted(load_reference().category_codes)
+
+
+def _id_number(value: str) -> None:
+    if not id_number_is_valid(value):
+        raise ValidationError("not a valid citizen identity number (18 characters with a correct check digit)")
+
+
+class PetitionerSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    id_number = fields.String(validate=_id_number, allow_none=True)
+    phone = fields.String(validate=validate.Regexp(r"^\+?[\d\-]{5,20}$", error="a phone number"), allow_none=True)
+
+
+class PetitionCreateSchema(Schema):
+    channel = fields.String(required=True, validate=validate.OneOf(PETITION_CHANNELS))
+    petitioner = fields.Nested(PetitionerSchema, required=True)
+    region_code = fields.String(required=True, validate=REGION_CODE)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    matter_type = fields.String(load_default="complaint", validate=validate.OneOf(MATTER_TYPES))
+    subject = fields.String(required=True, validate=TEXT)
+    content = fields.String(required=True, validate=LONG_TEXT)
+    received_at = fields.AwareDateTime(default_timezone=None, allow_none=True)
+
+
+class AcceptanceSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    route = fields.String(validate=validate.OneOf(LEGAL_ROUTES), allow_none=True)
+    decided_at = fields.AwareDateTime(allow_none=True)
+
+
+class SignSchema(Schema):
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    signed_at = fields.AwareDateTime(allow_none=True)
+
+
+class ExtensionSchema(Schema):
+    days = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    approved_by = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    extended_at = fields.AwareDateTime(allow_none=True)
+
+
+# The six elements' presence is a domain rule (dispatch.opinion); here only their type and size.
+OpinionSchema = Schema.from_dict({name: fields.String(validate=validate.Length(max=20000))
+                                  for name in REQUIRED_ELEMENTS}, name="OpinionSchema")
+
+
+class SignatureSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(REQUIRED_SIGNERS))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+
+
+class ReplySchema(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    opinion = fields.Nested(OpinionSchema, required=True)
+    signatures = fields.List(fields.Nested(SignatureSchema), required=True, validate=validate.Length(max=10))
+    replied_at = fields.AwareDateTime(allow_none=True)
+
+
+class EvaluationSchema(Schema):
+    rating = fields.String(required=True, validate=validate.OneOf(RATINGS))
+    rated_at = fields.AwareDateTime(allow_none=True)
+
+
+class PeriodQuerySchema(Schema):
+    start = fields.Date(required=True, data_key="from")
+    end = fields.Date(required=True, data_key="to")
+    region = fields.String(load_default="", validate=REGION_PREFIX)
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        if data["start"] > data["end"]:
+            raise ValidationError("must not be after 'to'", "from")
+        if (data["end"] - data["start"]).days > 3660:
+            raise ValidationError("a period of at most ten years", "to")
+
+
+class VolumeQuerySchema(PeriodQuerySchema):
+    granularity = fields.String(load_default="month", validate=validate.OneOf(("day", "week", "month")))
+    by = fields.String(load_default="channel", validate=validate.OneOf(("channel", "region", "category")))
+
+
+# -- responses ------------------------------------------------------------------------------
+class HistoryEntrySchema(Schema):
+    type = fields.String()
+    at = fields.String()
+
+    class Meta:
+        unknown = "include"
+
+
+class PetitionSchema(Schema):
+    id = fields.String()
+    status = fields.String()
+    channel = fields.String()
+    petitioner = fields.Dict(metadata={"description": "name; id_number and phone masked"})
+    region_code = fields.String()
+    category = fields.String()
+    matter_type = fields.String()
+    subject = fields.String()
+    content = fields.String()
+    received_at = fields.String()
+    acceptance_deadline = fields.String()
+    repeat_of = fields.String(allow_none=True)
+    decision = fields.Dict(allow_none=True)
+    assignment_id = fields.String(allow_none=True)
+    history = fields.List(fields.Dict())
+
+
+class AssignmentSchema(Schema):
+    id = fields.String()
+    petition_id = fields.String()
+    unit = fields.String()
+    status = fields.String()
+    deadline = fields.String(metadata={"description": "handling deadline (extended if an extension was granted)"})
+    sign_deadline = fields.String()
+    evaluation_deadline = fields.String(allow_none=True)
+    extension = fields.Dict(allow_none=True)
+    reply = fields.Dict(allow_none=True)
+    rating = fields.String(allow_none=True)
+    history = fields.List(fields.Dict())
+
+
+class ErrorSchema(Schema):
+    errors = fields.Dict(metadata={"description": "field name → list of messages"})
+    message = fields.String()

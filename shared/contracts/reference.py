@@ -1,0 +1,26 @@
+"""Schemas of the reference data files a bureau edits (units, categories, routing table)."""
+from marshmallow import Schema, fields, validate
+
+REGION_CODE = validate.Regexp(r"^(\d{6}|\d{9}|\d{12})$", error="6, 9 or 12 digits")
+
+
+class CategorySchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,31}$"))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    description_en = fields.String(load_default="")
+
+
+class UnitSchema(Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True)
+    level = fields.String(required=True, validate=validate.OneOf(["village", "township", "county", "city"]))
+    region_code = fields.String(required=True, validate=REGION_CODE)
+    role = fields.String(required=True, validate=validate.OneOf(
+        ["petition_bureau", "department", "township_government", "village_committee",
+         "discipline_inspection", "court", "mediation_committee"]))
+
+
+class RuleSchema(Schema):
+    region_prefix = fields.String(required=True, validate=validate.Regexp(r"^\d{2,12}$"))
+    category = fields.String(required=True)
+    unit = fields.String(required=True)

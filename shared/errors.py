@@ -1,0 +1,28 @@
+"""The three ways a command can be refused; every context's own errors derive from one of them.
+
+The gateway maps them to HTTP in one place: NotFound → 404, Conflict → 409, InvalidCommand → 400.
+"""
+
+
+class DomainError(Exception):
+    """A command refused by a rule. The message is shown to the user."""
+
+
+class NotFound(DomainError):
+    pass
+
+
+class Conflict(DomainError):
+    """The aggregate's present state forbids the command (e.g. replying before signing)."""
+
+
+class InvalidCommand(DomainError):
+    """The command's content breaks a rule; `errors` names the fields like a validation error does."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        self.errors = errors or {"_schema": [message]}
+        # Both in args: nameko rebuilds a remote exception from its args.
+        super().__init__(message, self.errors)
+
+    def __str__(self) -> str:
+        return self.args[0]

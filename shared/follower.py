@@ -1,0 +1,132 @@
+"""The follower: one source's events, processed in notification order, each exactly once.
+
+The broker makes delivery fast; the source's notification log makes it complete. A duplicate is
+skipped, a gap (a position beyond the next expected) is filled by fetching from the source, and a
+periodic catch-up fetches whatever the broker lost. The processor records the tracking position in
+the same transaction as its effects, so a crash anywhere only repeats work that then conflicts.
+An event that keeps failing is parked (recorded with its reason, tracked) so the stream moves on.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from typing import Callable, Protocol
+
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError, RecordConflictError
+
+from shared import metrics
+
+log = logging.getLogger(__name__)
+
+# Failures of the infrastructure, not of the event: never counted towards parking.
+TRANSIENT = (OperationalError, InterfaceError, psycopg.OperationalError, ConnectionError, TimeoutError)
+
+Fetch = Callable[[int, int], list]  # (after position, limit) -> envelopes from the source
+
+
+class Processor(Protocol):
+    def tracked_position(self, source: str) -> int: ...
+
+    def process(self, source: str, envelope: dict) -> None:
+        """Apply the event and record (source, position) atomically; raise RecordConflictError
+        when the tracking position or an aggregate version was taken meanwhile."""
+
+    def park(self, source: str, envelope: dict, reason: str) -> None:
+        """Record the event as undeliverable, with its tracking position, atomically."""
+
+
+class Follower:
+    def __init__(self, service: str, source: str, processor: Processor, fetch: Fetch,
+                 max_attempts: int = 3, batch_size: int = 200):
+        self.service, self.source = service, source
+        self.processor = processor
+        self.fetch = fetch
+        self.max_attempts = max_attempts
+        self.batch_size = batch_size
+        self.lock = threading.RLock()
+        self._tracked: int | None = None
+        self._attempts: Counter = Counter()
+
+    def _count(self, outcome: str) -> None:
+        metrics.CONSUMED.labels(self.service, self.source, outcome).inc()
+
+    @property
+    def tracked(self) -> int:
+        if self._tracked is None:
+            self._tracked = self.processor.tracked_position(self.source)
+        return self._tracked
+
+    def forget_position(self) -> None:
+        """Read the tracked position from the store again (after a rebuild or another replica's work)."""
+        self._tracked = None
+
+    def receive(self, envelope: dict) -> None:
+        """An event pushed by the broker."""
+        position = envelope["position"]
+        with self.lock:
+            if position <= self.tracked:
+                self._count("duplicate")
+                return
+            if position == self.tracked + 1:
+                self._handle(envelope)
+                return
+        self._count("gap")
+        self.catch_up()
+
+    def catch_up(self) -> int:
+        """Fetch and process everything after the tracked position; returns how many processed."""
+        done = 0
+        with self.lock:
+            self.forget_position()  # another replica may have moved it
+            while True:
+                batch = self.fetch(self.tracked, self.batch_size)
+                for envelope in batch:
+                    if envelope["position"] > self.tracked:
+                        self._handle(envelope)
+                        done += 1
+                if len(batch) < self.batch_size:
+                    return done
+
+    def lag(self, newest: int) -> int:
+        lag = max(0, newest - self.tracked)
+        metrics.FOLLOWER_LAG.labels(self.service, self.source).set(lag)
+        return lag
+
+    def _handle(self, envelope: dict) -> None:
+        position = envelope["position"]
+        for _ in range(5):  # a version conflict with a concurrent command: reload and try again
+            try:
+                self.processor.process(self.source, envelope)
+                self._processed(position, "processed")
+                return
+            except RecordConflictError:
+                self.forget_position()
+                if self.tracked >= position:
+                    self._count("duplicate")
+                    return
+            except Exception as exc:
+                self._failed(envelope, exc)
+                return
+        self._failed(envelope, RuntimeError("kept conflicting with concurrent commands"))
+
+    def _processed(self, position: int, outcome: str) -> None:
+        self._tracked = position
+        self._attempts.pop(position, None)
+        self._count(outcome)
+
+    def _failed(self, envelope: dict, exc: Exception) -> None:
+        position = envelope["position"]
+        if isinstance(exc, TRANSIENT):
+            metrics.HANDLER_FAILURES.labels(self.service, self.source).inc()
+            raise exc
+        self._attempts[position] += 1
+        metrics.HANDLER_FAILURES.labels(self.service, self.source).inc()
+        log.warning("%s: %s #%s from %s failed (attempt %s): %s: %s", self.service, envelope["type"],
+                    position, self.source, self._attempts[position], type(exc).__name__, exc)
+        if self._attempts[position] < self.max_attempts:
+            raise exc  # leave it untracked; the next delivery or catch-up tries again
+        self.processor.park(self.source, envelope, f"{type(exc).__name__}: {exc}")
+        metrics.PARKED.labels(self.service, self.source).inc()
+        self._processed(position, "parked")

@@ -1,0 +1,56 @@
+"""Where and how each service's event store lives: one PostgreSQL database, one schema per service."""
+from __future__ import annotations
+
+import re
+
+import psycopg
+from psycopg import sql
+
+from shared.settings import Settings
+
+SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def application_env(schema: str, settings: Settings) -> dict[str, str]:
+    """eventsourcing settings for one service's Application (PostgreSQL, AES-GCM at rest)."""
+    if not settings.cipher_key:
+        raise RuntimeError("XINFANG_CIPHER_KEY is not set (./run up writes one to .run/secrets.env)")
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": settings.postgres_dbname,
+        "POSTGRES_HOST": settings.postgres_host,
+        "POSTGRES_PORT": settings.postgres_port,
+        "POSTGRES_USER": settings.postgres_user,
+        "POSTGRES_PASSWORD": settings.postgres_password,
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_POOL_SIZE": "5",
+        "POSTGRES_MAX_OVERFLOW": "10",
+        "POSTGRES_PRE_PING": "y",
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+        "CIPHER_KEY": settings.cipher_key,
+        "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
+    }
+
+
+def ensure_database(settings: Settings) -> None:
+    with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              (settings.postgres_dbname,)).fetchone()
+        if not exists:
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings.postgres_dbname)))
+            except (psycopg.errors.DuplicateDatabase, psycopg.errors.UniqueViolation):
+                pass  # another service created it at the same moment
+
+
+def ensure_schema(schema: str, settings: Settings) -> None:
+    """eventsourcing creates tables, not schemas (STACK.md trap 8)."""
+    if not SCHEMA_NAME.match(schema):
+        raise ValueError(f"not a schema name: {schema!r}")
+    ensure_database(settings)
+    with psycopg.connect(settings.postgres_conninfo(), autocommit=True) as conn:
+        try:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        except psycopg.errors.UniqueViolation:
+            pass  # concurrent CREATE SCHEMA IF NOT EXISTS can still collide in the catalog

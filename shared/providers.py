@@ -1,0 +1,207 @@
+"""nameko wiring for a context: its application, relay and followers as one DependencyProvider,
+the translation of domain errors for RPC, and the /metrics and /health endpoints."""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import time
+
+import eventlet
+from nameko.exceptions import deserialize_to_instance
+from nameko.extensions import DependencyProvider
+from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.web.handlers import http
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from werkzeug.wrappers import Response
+
+from shared import errors, metrics
+from shared.feed import NotificationFeed
+from shared.follower import Follower
+from shared.persistence import application_env, ensure_schema
+from shared.relay import Relay
+from shared.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Callers get these three back as instances, whatever the context's own subclass was.
+for _wire_error in (errors.NotFound, errors.Conflict, errors.InvalidCommand):
+    deserialize_to_instance(_wire_error)
+
+
+def command(name: str):
+    """Wraps an RPC method: counts and times it, and sends domain errors as the three wire errors."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            service = self.name
+            started = time.perf_counter()
+            outcome = "ok"
+            try:
+                return method(self, *args, **kwargs)
+            except errors.InvalidCommand as exc:
+                outcome = "invalid"
+                raise errors.InvalidCommand(str(exc), exc.errors) from None
+            except errors.NotFound as exc:
+                outcome = "not_found"
+                raise errors.NotFound(str(exc)) from None
+            except errors.Conflict as exc:
+                outcome = "conflict"
+                raise errors.Conflict(str(exc)) from None
+            except Exception:
+                outcome = "error"
+                raise
+            finally:
+                metrics.COMMANDS.labels(service, name, outcome).inc()
+                metrics.COMMAND_SECONDS.labels(service, name).observe(time.perf_counter() - started)
+        return wrapper
+    return decorate
+
+
+class RemoteSource:
+    """Fetches a source service's notifications over RPC (gap filling, catch-up, rebuild)."""
+
+    def __init__(self, config: dict, source: str, timeout: float = 10):
+        self.config, self.source, self.timeout = config, source, timeout
+        self._proxy = None
+        self._rpc = None
+
+    def __call__(self, after: int, limit: int) -> list[dict]:
+        try:
+            if self._rpc is None:  # used only under the follower's lock: one green thread at a time
+                self._proxy = ClusterRpcProxy(self.config, timeout=self.timeout)
+                self._rpc = self._proxy.start()
+            return getattr(self._rpc, self.source).notifications(after, limit)
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._proxy is not None:
+            try:
+                self._proxy.stop()
+            except Exception:  # already broken
+                pass
+        self._proxy = self._rpc = None
+
+
+class Context(DependencyProvider):
+    """One bounded context inside its nameko service.
+
+    `build(env, settings)` returns the context's processor: an eventsourcing Application (or, for
+    reporting, a read model) that can also process other services' events. `translate` makes it a
+    source of events (a feed and a relay); `follows` names the services whose events it processes.
+    """
+
+    def __init__(self, schema: str, build, translate=None, follows: tuple[str, ...] = ()):
+        self.schema, self.build, self.translate, self.follows = schema, build, translate, follows
+        self.settings: Settings | None = None
+        self.app = None
+        self.feed: NotificationFeed | None = None
+        self.relay: Relay | None = None
+        self.followers: dict[str, Follower] = {}
+
+    def setup(self):
+        self.settings = Settings()
+        ensure_schema(self.schema, self.settings)
+        self.app = self.build(application_env(self.schema, self.settings), self.settings)
+        if self.translate:
+            self.feed = NotificationFeed(self.schema, self.app, self.translate)
+            self.relay = Relay(self.feed, self.container.config["AMQP_URI"],
+                               self.settings.postgres_conninfo(), self.schema,
+                               poll_interval=self.settings.relay_poll_interval)
+        for source in self.follows:
+            self.followers[source] = Follower(self.container.service_name, source, self.app,
+                                              RemoteSource(self.container.config, source))
+
+    def start(self):
+        if self.relay:
+            self.container.spawn_managed_thread(self.relay.run)
+        if self.followers:
+            self.container.spawn_managed_thread(self._catch_up_at_start)
+
+    def _catch_up_at_start(self):
+        # The sources may still be starting: keep trying until each answers once.
+        pending = set(self.followers)
+        while pending:
+            for source in sorted(pending):
+                try:
+                    self.followers[source].catch_up()
+                    pending.discard(source)
+                except Exception as exc:
+                    log.info("catch-up from %s not possible yet: %s", source, exc)
+            if pending:
+                eventlet.sleep(1)
+
+    def stop(self):
+        if self.relay:
+            self.relay.stop()
+        for follower in self.followers.values():
+            follower.fetch.close()
+        close = getattr(self.app, "close", None)
+        if close:
+            close()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        if self.relay:
+            self.relay.wake.set()  # a command may have stored events: publish them now
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    # -- what the service methods call ------------------------------------------------------
+    def receive(self, source: str, envelope: dict) -> None:
+        try:
+            self.followers[source].receive(envelope)
+        except Exception as exc:  # acknowledged anyway: the next catch-up fetches it from the log
+            log.warning("%s event #%s will be retried by catch-up: %s",
+                        source, envelope.get("position"), exc)
+
+    def catch_up(self) -> dict:
+        done = {}
+        for source, follower in self.followers.items():
+            try:
+                done[source] = follower.catch_up()
+            except Exception as exc:
+                log.info("catch-up from %s failed: %s", source, exc)
+        return done
+
+    def rebuild(self, reset) -> dict:
+        """Runs `reset` (emptying what the followers built) while no event is being processed,
+        then reprocesses every source from its first event."""
+        followers = list(self.followers.values())
+        for follower in followers:
+            follower.lock.acquire()
+        try:
+            reset()
+            for follower in followers:
+                follower.forget_position()
+        finally:
+            for follower in followers:
+                follower.lock.release()
+        return self.catch_up()
+
+    def notifications(self, after: int, limit: int) -> list[dict]:
+        return self.feed.read(int(after), min(int(limit), 1000))
+
+    def health(self) -> dict:
+        status = {"service": self.container.service_name}
+        if self.relay:
+            status["relay_active"] = self.relay.positions.leading
+        status["tracking"] = {s: f.tracked for s, f in self.followers.items()}
+        return status
+
+
+class Observable:
+    """/metrics for Prometheus and /health for the orchestrator, on the service's own port."""
+
+    @http("GET", "/metrics")
+    def metrics(self, request):
+        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    @http("GET", "/health")
+    def health(self, request):
+        return Response(json.dumps(self.health_status()), mimetype="application/json")
+
+    def health_status(self) -> dict:
+        return self.context.health()

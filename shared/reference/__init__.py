@@ -1,0 +1,36 @@
+"""The reference data a bureau ships: categories, units and the routing table (JSON files)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.contracts.reference import CategorySchema, RuleSchema, UnitSchema
+
+DEFAULT_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Reference:
+    categories: list[dict]
+    units: list[dict]
+    rules: list[dict]
+
+    @property
+    def category_codes(self) -> set[str]:
+        return {c["code"] for c in self.categories}
+
+
+def load_reference(directory: str | Path | None = None) -> Reference:
+    directory = Path(directory or DEFAULT_DIR)
+
+    def read(name: str, schema) -> list[dict]:
+        return schema(many=True).load(json.loads((directory / name).read_text(encoding="utf-8")))
+
+    ref = Reference(read("categories.json", CategorySchema), read("units.json", UnitSchema),
+                    read("routing.json", RuleSchema))
+    unit_ids = {u["id"] for u in ref.units}
+    for rule in ref.rules:
+        if rule["unit"] not in unit_ids or rule["category"] not in ref.category_codes:
+            raise ValueError(f"routing rule names an unknown unit or category: {rule}")
+    return ref

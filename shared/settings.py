@@ -1,0 +1,41 @@
+"""Process settings, read once from the environment (12-factor); defaults suit a local run."""
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass, field
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    amqp_uri: str = field(default_factory=lambda: _env("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/"))
+    postgres_host: str = field(default_factory=lambda: _env("POSTGRES_HOST", "127.0.0.1"))
+    postgres_port: str = field(default_factory=lambda: _env("POSTGRES_PORT", "5432"))
+    postgres_user: str = field(default_factory=lambda: _env("POSTGRES_USER", "postgres"))
+    postgres_password: str = field(default_factory=lambda: _env("POSTGRES_PASSWORD", "postgres"))
+    postgres_dbname: str = field(default_factory=lambda: _env("POSTGRES_DBNAME", "xinfang"))
+    # AES key (base64 of 16, 24 or 32 bytes) for the event stores; required, never defaulted.
+    cipher_key: str = field(default_factory=lambda: _env("XINFANG_CIPHER_KEY", ""))
+    # HMAC key for petitioner pseudonyms; distinct from the cipher key so one can rotate alone.
+    pseudonym_key: str = field(default_factory=lambda: _env("XINFANG_PSEUDONYM_KEY", ""))
+    reference_dir: str = field(default_factory=lambda: _env("XINFANG_REFERENCE_DIR", ""))
+    calendar_overrides: str = field(default_factory=lambda: _env("XINFANG_CALENDAR_OVERRIDES", ""))
+    catch_up_interval: float = field(default_factory=lambda: float(_env("XINFANG_CATCH_UP_SECONDS", "2")))
+    relay_poll_interval: float = field(default_factory=lambda: float(_env("XINFANG_RELAY_POLL_SECONDS", "0.2")))
+
+    def pseudonym_key_bytes(self) -> bytes:
+        if not self.pseudonym_key:
+            raise RuntimeError("XINFANG_PSEUDONYM_KEY is not set (./run up writes one to .run/secrets.env)")
+        return base64.b64decode(self.pseudonym_key)
+
+    def postgres_conninfo(self, dbname: str | None = None) -> str:
+        return (f"host={self.postgres_host} port={self.postgres_port} user={self.postgres_user} "
+                f"password={self.postgres_password} dbname={dbname or self.postgres_dbname}")
+
+
+def new_key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
