@@ -14,14 +14,14 @@ from shared.clock import moment
 from shared.providers import Context, Observable, command
 from shared.reference import load_reference
 from shared.settings import Settings
-from shared.workdays import WorkingDayCalendar
+from shared.workdays import configured_calendar
 
 
 def build(env, settings):
     ref = load_reference(settings.reference_dir or None)
     routing = RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules])
     return DispatchApplication(env, routing=routing,
-                               calendar=WorkingDayCalendar(settings.calendar_overrides or None))
+                               calendar=configured_calendar(settings.calendar_overrides))
 
 
 class DispatchService(Observable):

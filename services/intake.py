@@ -12,12 +12,12 @@ from intake.views import petition_view
 from shared.clock import moment
 from shared.providers import Context, Observable, command
 from shared.settings import Settings
-from shared.workdays import WorkingDayCalendar
+from shared.workdays import configured_calendar
 
 
 def build(env, settings):
     return IntakeApplication(env, pseudonym_key=settings.pseudonym_key_bytes(),
-                             calendar=WorkingDayCalendar(settings.calendar_overrides or None))
+                             calendar=configured_calendar(settings.calendar_overrides))
 
 
 class IntakeService(Observable):

@@ -3,6 +3,7 @@ from datetime import date
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from eventsourcing.postgres import PostgresFactory
+from eventsourcing.utils import Environment
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -16,7 +17,8 @@ SOURCES = ("intake", "dispatch")
 
 
 def build(env, settings):
-    factory = PostgresFactory({**env, "CIPHER_TOPIC": "", "CIPHER_KEY": ""})
+    # The read model holds no personal data (pseudonyms only) and must be queryable, so no cipher.
+    factory = PostgresFactory(Environment("reporting", {**env, "CIPHER_TOPIC": "", "CIPHER_KEY": ""}))
     return Statistics(factory.tracking_recorder(StatisticsReadModel), close=factory.close)
 
 

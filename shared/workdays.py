@@ -81,3 +81,8 @@ def _library_knows(year: int) -> bool:
         return True
     except NotImplementedError:
         return False
+
+
+def configured_calendar(overrides_dir: str | None) -> WorkingDayCalendar:
+    """The calendar a service uses: the operator's override folder, else the one shipped here."""
+    return WorkingDayCalendar(overrides_dir or DEFAULT_OVERRIDES)

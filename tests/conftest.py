@@ -1,0 +1,88 @@
+import eventlet
+
+eventlet.monkey_patch()  # before anything else imports sockets or threads (STACK.md trap 5)
+
+import os  # noqa: E402
+import socket  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import quote  # noqa: E402
+
+import psycopg  # noqa: E402
+import pytest  # noqa: E402
+import requests  # noqa: E402
+
+import shared  # noqa: E402,F401
+from services.launcher import Launcher  # noqa: E402
+from shared.settings import Settings, new_key  # noqa: E402
+
+RABBIT_API = os.environ.get("RABBIT_API", "http://guest:guest@127.0.0.1:15672/api")
+
+
+@pytest.fixture
+def web_session():
+    """nameko's fixture imports werkzeug.urls.url_join, gone in Werkzeug 3 (STACK.md trap 3)."""
+    return requests.Session()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class System:
+    """A whole running system of its own: database, RabbitMQ virtual host, ports, keys."""
+
+    def __init__(self, tmp: Path, **settings):
+        self.name = f"xinfang_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.ports = {name: free_port() for name in ("intake", "dispatch", "reporting", "gateway")}
+        self.amqp_uri = f"pyamqp://guest:guest@127.0.0.1:5672/{self.name}"
+        self.env = {
+            "POSTGRES_DBNAME": self.name, "AMQP_URI": self.amqp_uri,
+            "XINFANG_CIPHER_KEY": new_key(), "XINFANG_PSEUDONYM_KEY": new_key(),
+            "XINFANG_CATCH_UP_SECONDS": "1",
+            **{f"{n.upper()}_ADDRESS": f"127.0.0.1:{p}" for n, p in self.ports.items()},
+            **settings}
+        self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
+        self.launcher = Launcher(self.env, tmp / "logs")
+        self.settings = Settings(postgres_dbname=self.name)
+
+    def start(self):
+        requests.put(f"{RABBIT_API}/vhosts/{quote(self.name, safe='')}", timeout=10).raise_for_status()
+        requests.put(f"{RABBIT_API}/permissions/{quote(self.name, safe='')}/guest", timeout=10,
+                     json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        self.launcher.start()
+        self.launcher.wait_healthy(self.ports, timeout=120)
+        return self
+
+    def stop(self):
+        self.launcher.stop()
+        requests.delete(f"{RABBIT_API}/vhosts/{quote(self.name, safe='')}", timeout=10)
+        with psycopg.connect(self.settings.postgres_conninfo("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def sql(self, query: str, *params):
+        with psycopg.connect(self.settings.postgres_conninfo(), autocommit=True) as conn:
+            return conn.execute(query, params).fetchall()
+
+    def wait_until(self, predicate, timeout: float = 10.0, interval: float = 0.1):
+        deadline = time.time() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.time() > deadline:
+                raise AssertionError(f"not true within {timeout}s: {predicate}")
+            time.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory):
+    running = System(tmp_path_factory.mktemp("system")).start()
+    yield running
+    running.stop()
