@@ -47,12 +47,18 @@ class System:
             **settings}
         self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
         self.launcher = Launcher(self.env, tmp / "logs")
-        self.settings = Settings(postgres_dbname=self.name)
+        self.settings = Settings(postgres_dbname=self.name, cipher_key=self.env["XINFANG_CIPHER_KEY"],
+                                 pseudonym_key=self.env["XINFANG_PSEUDONYM_KEY"])
 
-    def start(self):
+    def provision(self):
+        """The virtual host; the database is created by the first service (or fixture) that needs it."""
         requests.put(f"{RABBIT_API}/vhosts/{quote(self.name, safe='')}", timeout=10).raise_for_status()
         requests.put(f"{RABBIT_API}/permissions/{quote(self.name, safe='')}/guest", timeout=10,
                      json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        return self
+
+    def start(self):
+        self.provision()
         self.launcher.start()
         self.launcher.wait_healthy(self.ports, timeout=120)
         return self

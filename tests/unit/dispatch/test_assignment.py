@@ -19,12 +19,15 @@ def at(month, day, hour=10):
     return datetime(2026, month, day, hour, tzinfo=BEIJING)
 
 
-@pytest.fixture
-def assignment():
-    # accepted on the eve of National Day 2026
+def assign(accepted_at):
     return Assignment.assign(uuid4(), petition_id=uuid4(), unit_id=UNIT, region_code="150623",
                              category="land_grassland_rights", matter_type="complaint",
-                             accepted_at=at(9, 30), calendar=CALENDAR)
+                             accepted_at=accepted_at, calendar=CALENDAR)
+
+
+@pytest.fixture
+def assignment():
+    return assign(at(9, 30))  # accepted on the eve of National Day 2026
 
 
 @pytest.fixture
@@ -87,18 +90,21 @@ def test_a_reply_by_the_deadline_is_on_time_and_after_it_late(assignment):
     assert other.reply["on_time"] is False
 
 
-def test_the_handling_limit_extends_once_by_at_most_thirty_days(signed):
+def test_the_handling_limit_extends_once_by_at_most_thirty_days():
+    matter = assign(at(9, 3))
+    matter.sign(UNIT, at(9, 4))
+    assert matter.handling_deadline == date(2026, 11, 2)
     with pytest.raises(InvalidCommand) as refused:
-        signed.extend(31, "需要勘界", "县领导", at(11, 1), CALENDAR)
+        matter.extend(31, "需要勘界", "县领导", at(10, 20), CALENDAR)
     assert "days" in refused.value.errors
 
-    signed.extend(30, "需要勘界", "县领导", at(11, 1), CALENDAR)
-    assert signed.handling_deadline == date(2026, 12, 29)
+    matter.extend(30, "需要勘界", "县领导", at(10, 20), CALENDAR)
+    assert matter.handling_deadline == date(2026, 12, 2)
     with pytest.raises(Conflict):
-        signed.extend(5, "还需要时间", "县领导", at(12, 1), CALENDAR)
+        matter.extend(5, "还需要时间", "县领导", at(11, 1), CALENDAR)
 
-    reply(signed, at(12, 20))
-    assert signed.reply["on_time"] is True
+    reply(matter, at(12, 2))
+    assert matter.reply["on_time"] is True
 
 
 def test_no_rating_before_the_reply(signed):

@@ -1,0 +1,39 @@
+"""Routing with the shipped reference data: region code × category → the handling unit."""
+import pytest
+
+from dispatch.routing import RoutingTable, Rule, Unit
+from shared.reference import load_reference
+
+
+@pytest.fixture(scope="module")
+def table():
+    ref = load_reference()
+    return RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules])
+
+
+def test_a_township_rule_beats_the_county_rule(table):
+    assert table.route("150623101001", "land_grassland_rights") == "etkqq-shanghaimiao"
+    assert table.route("150623201001", "land_grassland_rights") == "etkqq-ziranziyuan"
+
+
+def test_a_category_without_a_rule_goes_to_that_countys_petition_bureau(table):
+    assert table.route("371321104", "medical_health") == "yinan-xinfangju"
+    assert table.route("360781107", "no_such_category") == "ruijin-xinfangju"
+
+
+def test_an_unknown_region_goes_to_the_home_bureau(table):
+    home = table.route("999999", "land_grassland_rights")
+    assert home == table.home_bureau
+    assert table.units[home].role == "petition_bureau"
+
+
+def test_a_qilin_district_matter_without_a_rule_goes_to_the_qujing_city_bureau(table):
+    assert table.route("530302001", "education") == "qujing-xinfangju"
+    assert table.home_bureau != "qujing-xinfangju"  # so the city bureau is not a mere fallback
+    assert table.route("530302102", "land_grassland_rights") == "qilin-yuezhou"
+
+
+def test_an_accusation_goes_to_discipline_inspection_not_the_unit_a_rule_names(table):
+    assert table.route("150623101", "land_grassland_rights", "accusation") == "etkqq-jiwei"
+    assert table.route("530302001", "environment", "accusation") == "qujing-jiwei"
+    assert table.route("110115103", "neighbourhood_dispute", "accusation") == "daxing-jiwei"

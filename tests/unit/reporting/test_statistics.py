@@ -1,0 +1,91 @@
+"""Statistics definitions (DOMAIN.md §8) and the facts each integration event sets."""
+from datetime import date, datetime
+
+import pytest
+
+from reporting.facts import FactUpdate, updates
+from reporting.statistics import rates, summary, year_earlier, yoy
+from shared.clock import BEIJING
+from shared.envelope import make_envelope
+
+COUNTS = {"received": 40, "persons": 30, "accepted": 32, "repeats": 10,
+          "decided_in_time": 27, "decided_late": 2, "undecided_overdue": 1,
+          "replied_on_time": 18, "replied_late": 1, "unreplied_overdue": 1,
+          "rated": 16, "expired_unrated": 4, "satisfied": 12,
+          "first_satisfied": 9, "first_concluded": 12}
+EMPTY = dict.fromkeys(COUNTS, 0)
+
+
+def test_a_months_counts_give_the_published_rates():
+    r = rates(COUNTS)
+    assert r["timely_acceptance_rate"] == pytest.approx(27 / 30)
+    assert r["on_time_completion_rate"] == pytest.approx(18 / 20)
+    assert r["participation_rate"] == pytest.approx(16 / 20)
+    assert r["satisfaction_rate"] == pytest.approx(12 / 16)
+    assert r["repeat_rate"] == pytest.approx(10 / 40)
+    assert r["resolution_rate"] == pytest.approx(12 / 20)
+    assert r["first_petition_resolution_rate"] == pytest.approx(9 / 12)
+    assert (r["received"], r["persons"]) == (40, 30)
+
+
+def test_a_rate_with_nothing_in_its_denominator_is_no_figure_not_zero():
+    r = rates({**EMPTY, "received": 3})
+    assert r["repeat_rate"] == 0
+    for name in ("timely_acceptance_rate", "on_time_completion_rate", "participation_rate",
+                 "satisfaction_rate", "resolution_rate", "first_petition_resolution_rate"):
+        assert r[name] is None, name
+
+
+def test_year_on_year_change():
+    assert yoy(30, 20) == pytest.approx(0.5)
+    assert yoy(15, 20) == pytest.approx(-0.25)
+    assert yoy(5, 0) is None
+    s = summary(COUNTS, {**EMPTY, "received": 32, "persons": 30, "accepted": 0, "repeats": 8})
+    assert s["yoy"] == {"received": pytest.approx(0.25), "persons": 0.0, "accepted": None,
+                        "repeats": pytest.approx(0.25)}
+    assert s["previous_year"]["received"] == 32
+
+
+def test_the_same_day_a_year_earlier():
+    assert year_earlier(date(2026, 11, 2)) == date(2025, 11, 2)
+    assert year_earlier(date(2028, 2, 29)) == date(2027, 2, 28)
+
+
+def envelope(type_, data):
+    return make_envelope("intake", 7, type_, datetime(2026, 11, 2, tzinfo=BEIJING), "x", data)
+
+
+def test_a_registration_late_in_the_utc_day_is_received_on_the_beijing_date():
+    [update] = updates(envelope("petition.registered", {
+        "petition_id": "p1", "channel": "visit", "region_code": "150623101", "category": "education",
+        "matter_type": "complaint", "received_at": "2026-11-01T17:00:00+00:00",
+        "acceptance_deadline": "2026-11-17", "petitioner_ref": "ref1", "repeat_of": "p0"}))
+    assert update == FactUpdate("petitions", "p1", {
+        "channel": "visit", "region_code": "150623101", "category": "education",
+        "matter_type": "complaint", "received_on": "2026-11-02", "acceptance_deadline": "2026-11-17",
+        "petitioner_ref": "ref1", "is_repeat": True})
+
+
+def test_decisions_replies_and_ratings_set_their_columns():
+    [decided] = updates(envelope("petition.acceptance_decided", {
+        "petition_id": "p1", "decision": "accepted", "decided_at": "2026-11-17T16:30:00+00:00",
+        "timely": True}))
+    assert decided == FactUpdate("petitions", "p1", {"decision": "accepted",
+                                                     "decided_on": "2026-11-18", "timely": True})
+    [replied] = updates(envelope("assignment.replied", {
+        "assignment_id": "a1", "replied_at": "2026-12-01T10:00:00+08:00", "on_time": False,
+        "outcome": "explain", "evaluation_deadline": "2026-12-31"}))
+    assert replied.table == "assignments" and replied.key == "a1"
+    assert replied.values == {"replied_on": "2026-12-01", "on_time": False, "outcome": "explain",
+                              "evaluation_deadline": "2026-12-31"}
+    [rated] = updates(envelope("assignment.evaluated", {
+        "assignment_id": "a1", "rating": "satisfied", "rated_at": "2026-12-05T09:00:00+08:00"}))
+    assert rated.values == {"rating": "satisfied", "rated_on": "2026-12-05"}
+    [extended] = updates(envelope("assignment.extended", {
+        "assignment_id": "a1", "days": 30, "handling_deadline": "2027-01-04"}))
+    assert extended.values == {"handling_deadline": "2027-01-04"}
+
+
+def test_events_the_statistics_do_not_use_set_nothing():
+    assert updates(envelope("petition.assignment_linked", {"petition_id": "p1"})) == []
+    assert updates(envelope("event.parked", {"source": "intake", "position": 3})) == []
