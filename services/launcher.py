@@ -29,6 +29,8 @@ def read_procfile(path: Path = ROOT / "Procfile") -> dict[str, str]:
 class Launcher:
     def __init__(self, env: dict[str, str], log_dir: Path, procfile: Path = ROOT / "Procfile"):
         self.env = {**os.environ, **env}
+        # The services run from the same installation as the launcher, whatever PATH says.
+        self.env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), self.env.get("PATH", "")])
         self.log_dir = Path(log_dir)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.commands = read_procfile(procfile)
