@@ -289,6 +289,54 @@ def open_loop(run: Run, base_url: str, rate: float, count: int, senders: int) ->
     return behind[0]
 
 
+class CpuMeter:
+    """CPU seconds used by the system under test, the bench, the broker and the rest of the machine,
+    so that a noisy neighbour shows in the figures instead of hiding in them."""
+
+    HZ = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, system: System):
+        self.system = system
+
+    @classmethod
+    def process(cls, pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / cls.HZ
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def snapshot(self) -> dict[str, float]:
+        with psycopg.connect(Settings().postgres_conninfo("postgres"), autocommit=True) as conn:
+            backends = [r[0] for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.system.name,))]
+        beam = [int(p) for p in os.listdir("/proc") if p.isdigit() and _comm(p) == "beam.smp"]
+        counters = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return {"services": sum(self.process(p.pid) for p in self.system.launcher.processes.values()),
+                "postgres backends": sum(self.process(p) for p in backends),
+                "rabbitmq": sum(self.process(p) for p in beam),
+                "bench": self.process(os.getpid()),
+                "machine": (sum(counters) - counters[3] - counters[4]) / self.HZ}
+
+    @staticmethod
+    def report(before: dict, after: dict, seconds: float, registrations: int) -> str:
+        used = {k: after[k] - before[k] for k in before}
+        used["everything else"] = max(0.0, used["machine"] - sum(v for k, v in used.items() if k != "machine"))
+        cpus = len(os.sched_getaffinity(0))
+        parts = [f"{k} {100 * v / (seconds * cpus):.0f}%" for k, v in used.items() if k != "machine"]
+        own = used["services"] + used["postgres backends"]
+        return (f"CPU (% of {cpus} cpus): machine {100 * used['machine'] / (seconds * cpus):.0f}%: "
+                + ", ".join(parts) + f"; services+postgres {1000 * own / max(1, registrations):.1f} ms "
+                f"CPU per registration")
+
+
+def _comm(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile of sorted values."""
     if not values:
@@ -389,10 +437,13 @@ def main() -> int:
 
         # (b) full load, closed loop.
         print(f"\n(b) full load: {args.count} registrations, {args.concurrency} client threads", flush=True)
+        meter = CpuMeter(system)
         full = Run("full", first_n=1_000_000)
+        cpu_before, cpu_started = meter.snapshot(), now()
         closed_loop(full, system.base_url, args.count, args.concurrency)
         posted = now()
         all_counted = watcher.wait_for(full.ids.values(), timeout=args.drain_timeout)
+        cpu_full = CpuMeter.report(cpu_before, meter.snapshot(), now() - cpu_started, len(full.ids))
         first_post = min(full.sent.values())
         counted_times = [watcher.first_seen[p] for p in full.ids.values() if p in watcher.first_seen]
         last_counted = max(counted_times) if counted_times else posted
@@ -414,7 +465,8 @@ def main() -> int:
               f"p99 {ms(percentile(full_lat, .99))}, max {ms(full_lat[-1] if full_lat else float('nan'))}")
         print(f"    latency POST -> 201:     p50 {ms(percentile(full_post, .5))}, "
               f"p99 {ms(percentile(full_post, .99))}")
-        print(f"    GET /api/stats/summary received={stats['received']} (expected {expected})", flush=True)
+        print(f"    GET /api/stats/summary received={stats['received']} (expected {expected})")
+        print(f"    {cpu_full}", flush=True)
 
         # (c) half load, open loop.
         rate = throughput / 2
@@ -423,8 +475,10 @@ def main() -> int:
         print(f"\n(c) half load: {rate:.1f} registrations/s open loop for {args.half_seconds:g}s "
               f"({half_count} registrations, {senders} sender threads)", flush=True)
         half = Run("half", first_n=2_000_000)
+        cpu_before, cpu_started = meter.snapshot(), now()
         behind = open_loop(half, system.base_url, rate, half_count, senders)
         half_counted = watcher.wait_for(half.ids.values(), timeout=args.drain_timeout)
+        cpu_half = CpuMeter.report(cpu_before, meter.snapshot(), now() - cpu_started, len(half.ids))
         half_lat = half.latencies(watcher.first_seen)
         half_post = half.post_latencies()
         print(f"    accepted (201): {len(half.ids)}, failed: {len(half.errors)}"
@@ -436,6 +490,7 @@ def main() -> int:
               f"p99 {ms(percentile(half_lat, .99))}, max {ms(half_lat[-1] if half_lat else float('nan'))}")
         print(f"    latency POST -> 201:     p50 {ms(percentile(half_post, .5))}, "
               f"p99 {ms(percentile(half_post, .99))}")
+        print(f"    {cpu_half}")
         print(f"    watcher: {watcher.polls} polls, {watcher.slow_polls} longer than "
               f"{WATCH_INTERVAL * 1000:.0f} ms", flush=True)
 

@@ -95,10 +95,10 @@ class Assignment(Aggregate):
             errors["approved_by"] = ["an extension needs approval"]
         if errors:
             raise InvalidCommand("the extension is not valid", errors)
-        original = calendar.calendar_deadline(beijing_date(self.accepted_at), HANDLING_LIMIT_DAYS)
+        # 60 + n calendar days from acceptance, the rest-day rule applied once, at the new end.
         self._extended(days=days, reason=reason.strip(), approved_by=approved_by.strip(),
-                       extended_at=extended_at,
-                       handling_deadline=calendar.first_working_day_from(original + timedelta(days=days)))
+                       extended_at=extended_at, handling_deadline=calendar.calendar_deadline(
+                           beijing_date(self.accepted_at), HANDLING_LIMIT_DAYS + days))
 
     @event("Extended")
     def _extended(self, days: int, reason: str, approved_by: str, extended_at: datetime,

@@ -28,11 +28,15 @@ class Rule:
 class RoutingTable:
     def __init__(self, units: list[Unit], rules: list[Rule], home_bureau: str | None = None):
         self.units = {u.id: u for u in units}
-        self.rules = {(r.region_prefix, r.category): r.unit for r in rules}
+        # A rule for a city (530300) covers its districts (5303xx), as a city's units do.
+        self.rules = {(area_prefix(r.region_prefix), r.category): r.unit for r in rules}
         bureaus = [u for u in units if u.role == "petition_bureau"]
         if not bureaus:
             raise ValueError("the reference data lists no petition bureau")
-        self.home_bureau = home_bureau or min(bureaus, key=lambda u: len(u.region_code)).id
+        # The home bureau (for codes no listed area contains) is the one of the widest area listed.
+        self.home_bureau = home_bureau or min(bureaus, key=lambda u: (len(area_prefix(u.region_code)), u.id)).id
+        if self.home_bureau not in self.units:
+            raise ValueError(f"the home bureau {self.home_bureau!r} is not among the units")
         self.by_role: dict[str, dict[str, str]] = {}
         for unit in units:
             self.by_role.setdefault(unit.role, {})[area_prefix(unit.region_code)] = unit.id

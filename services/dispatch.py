@@ -19,7 +19,8 @@ from shared.workdays import configured_calendar
 
 def build(env, settings):
     ref = load_reference(settings.reference_dir or None)
-    routing = RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules])
+    routing = RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules],
+                           home_bureau=settings.home_bureau or None)
     return DispatchApplication(env, routing=routing,
                                calendar=configured_calendar(settings.calendar_overrides))
 

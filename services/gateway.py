@@ -32,7 +32,11 @@ class BadBody(Exception):
 def _body(request, schema) -> dict:
     if request.content_length and request.content_length > MAX_BODY:
         raise BadBody(f"the body is larger than {MAX_BODY} bytes")
-    raw = request.get_data(cache=False)
+    if request.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        # A streamed body has no Content-Length, and Werkzeug will not read it: read it here, bounded.
+        raw = request.environ["wsgi.input"].read(MAX_BODY + 1)
+    else:
+        raw = request.get_data(cache=False)
     if len(raw) > MAX_BODY:
         raise BadBody(f"the body is larger than {MAX_BODY} bytes")
     try:

@@ -22,6 +22,8 @@ class Settings:
     cipher_key: str = field(default_factory=lambda: _env("XINFANG_CIPHER_KEY", ""))
     # HMAC key for petitioner pseudonyms; distinct from the cipher key so one can rotate alone.
     pseudonym_key: str = field(default_factory=lambda: _env("XINFANG_PSEUDONYM_KEY", ""))
+    # The unit id of the bureau running the system: where matters of unlisted areas go.
+    home_bureau: str = field(default_factory=lambda: _env("XINFANG_HOME_BUREAU", ""))
     reference_dir: str = field(default_factory=lambda: _env("XINFANG_REFERENCE_DIR", ""))
     calendar_overrides: str = field(default_factory=lambda: _env("XINFANG_CALENDAR_OVERRIDES", ""))
     catch_up_interval: float = field(default_factory=lambda: float(_env("XINFANG_CATCH_UP_SECONDS", "2")))

@@ -1,5 +1,7 @@
 """The public HTTP contract (CONTRACTS.md §2) as marshmallow schemas: requests are loaded
 (validated) with these, responses dumped, and the OpenAPI document is generated from them."""
+from datetime import date, datetime, timezone
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.domain import RATINGS
@@ -16,73 +18,103 @@ LONG_TEXT = validate.Length(min=1, max=20000)
 CATEGORIES = sorted(load_reference().category_codes)
 
 
+EARLIEST = datetime(1949, 10, 1, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+class Text(fields.String):
+    """A string that can be stored: valid Unicode (no lone surrogates) and no NUL characters."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("contains characters that are not valid Unicode") from None
+        if "\x00" in text:
+            raise ValidationError("contains a NUL character")
+        return text
+
+
+def Moment(**kwargs):  # noqa: N802 — a field factory, used like a field class
+    """A time with its zone, in the years a petition system can mean (1949-10-01 to 2099)."""
+    return fields.AwareDateTime(allow_none=True, validate=validate.Range(
+        min=EARLIEST, max=LATEST, max_inclusive=False, error="must lie between 1949-10-01 and 2099-12-31"),
+        **kwargs)
+
+
+def _period_date(value: date) -> None:
+    if not 1949 <= value.year <= 2099:
+        raise ValidationError("must lie between 1949 and 2099")
+
+
 def _id_number(value: str) -> None:
     if not id_number_is_valid(value):
         raise ValidationError("not a valid citizen identity number (18 characters with a correct check digit)")
 
 
 class PetitionerSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    id_number = fields.String(validate=_id_number, allow_none=True)
-    phone = fields.String(validate=validate.Regexp(r"^\+?[\d\-]{5,20}$", error="a phone number"), allow_none=True)
+    name = Text(required=True, validate=validate.Length(min=1, max=50))
+    id_number = Text(validate=_id_number, allow_none=True)
+    phone = Text(validate=validate.Regexp(r"^\+?[\d\-]{5,20}$", error="a phone number"), allow_none=True)
 
 
 class PetitionCreateSchema(Schema):
-    channel = fields.String(required=True, validate=validate.OneOf(PETITION_CHANNELS))
+    channel = Text(required=True, validate=validate.OneOf(PETITION_CHANNELS))
     petitioner = fields.Nested(PetitionerSchema, required=True)
-    region_code = fields.String(required=True, validate=REGION_CODE)
-    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-    matter_type = fields.String(load_default="complaint", validate=validate.OneOf(MATTER_TYPES))
-    subject = fields.String(required=True, validate=TEXT)
-    content = fields.String(required=True, validate=LONG_TEXT)
-    received_at = fields.AwareDateTime(default_timezone=None, allow_none=True)
+    region_code = Text(required=True, validate=REGION_CODE)
+    category = Text(required=True, validate=validate.OneOf(CATEGORIES))
+    matter_type = Text(load_default="complaint", validate=validate.OneOf(MATTER_TYPES))
+    subject = Text(required=True, validate=TEXT)
+    content = Text(required=True, validate=LONG_TEXT)
+    received_at = Moment()
 
 
 class AcceptanceSchema(Schema):
-    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    route = fields.String(validate=validate.OneOf(LEGAL_ROUTES), allow_none=True)
-    decided_at = fields.AwareDateTime(allow_none=True)
+    decision = Text(required=True, validate=validate.OneOf(DECISIONS))
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    route = Text(validate=validate.OneOf(LEGAL_ROUTES), allow_none=True)
+    decided_at = Moment()
 
 
 class SignSchema(Schema):
-    unit = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    signed_at = fields.AwareDateTime(allow_none=True)
+    unit = Text(required=True, validate=validate.Length(min=1, max=64))
+    signed_at = Moment()
 
 
 class ExtensionSchema(Schema):
     days = fields.Integer(required=True, strict=True)
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    approved_by = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    extended_at = fields.AwareDateTime(allow_none=True)
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    approved_by = Text(required=True, validate=validate.Length(min=1, max=50))
+    extended_at = Moment()
 
 
 # The six elements' presence is a domain rule (dispatch.opinion); here only their type and size.
-OpinionSchema = Schema.from_dict({name: fields.String(validate=validate.Length(max=20000))
+OpinionSchema = Schema.from_dict({name: Text(validate=validate.Length(max=20000))
                                   for name in REQUIRED_ELEMENTS}, name="OpinionSchema")
 
 
 class SignatureSchema(Schema):
-    role = fields.String(required=True, validate=validate.OneOf(REQUIRED_SIGNERS))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    role = Text(required=True, validate=validate.OneOf(REQUIRED_SIGNERS))
+    name = Text(required=True, validate=validate.Length(min=1, max=50))
 
 
 class ReplySchema(Schema):
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    outcome = Text(required=True, validate=validate.OneOf(OUTCOMES))
     opinion = fields.Nested(OpinionSchema, required=True)
     signatures = fields.List(fields.Nested(SignatureSchema), required=True, validate=validate.Length(max=10))
-    replied_at = fields.AwareDateTime(allow_none=True)
+    replied_at = Moment()
 
 
 class EvaluationSchema(Schema):
-    rating = fields.String(required=True, validate=validate.OneOf(RATINGS))
-    rated_at = fields.AwareDateTime(allow_none=True)
+    rating = Text(required=True, validate=validate.OneOf(RATINGS))
+    rated_at = Moment()
 
 
 class PeriodQuerySchema(Schema):
-    start = fields.Date(required=True, data_key="from")
-    end = fields.Date(required=True, data_key="to")
-    region = fields.String(load_default="", validate=REGION_PREFIX)
+    start = fields.Date(required=True, data_key="from", validate=_period_date)
+    end = fields.Date(required=True, data_key="to", validate=_period_date)
+    region = Text(load_default="", validate=REGION_PREFIX)
 
     @validates_schema
     def _ordered(self, data, **kwargs):
@@ -93,8 +125,8 @@ class PeriodQuerySchema(Schema):
 
 
 class VolumeQuerySchema(PeriodQuerySchema):
-    granularity = fields.String(load_default="month", validate=validate.OneOf(("day", "week", "month")))
-    by = fields.String(load_default="channel", validate=validate.OneOf(("channel", "region", "category")))
+    granularity = Text(load_default="month", validate=validate.OneOf(("day", "week", "month")))
+    by = Text(load_default="channel", validate=validate.OneOf(("channel", "region", "category")))
 
 
 # -- responses ------------------------------------------------------------------------------

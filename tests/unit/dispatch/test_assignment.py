@@ -126,3 +126,12 @@ def test_a_reply_is_rated_only_once(signed):
     with pytest.raises(Conflict):
         signed.evaluate("satisfied", at(10, 22))
     assert signed.rating == "unsatisfied"
+
+
+def test_an_extension_counts_sixty_plus_its_days_from_acceptance():
+    # Accepted 30 September: day 60 is Sunday 29 November, so the limit first runs to Monday the 30th;
+    # extended by 30, it is day 90 from acceptance — Tuesday 29 December — not a day more.
+    assignment = assign(at(9, 30))
+    assert assignment.handling_deadline == date(2026, 11, 30)
+    assignment.extend(30, "需补充调查", "分管领导", at(11, 20), CALENDAR)
+    assert assignment.handling_deadline == date(2026, 12, 29)
