@@ -4,16 +4,14 @@ from uuid import UUID
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from nameko.events import event_handler
 from nameko.rpc import rpc
-from nameko.timer import timer
 
 from dispatch.application import DispatchApplication
 from dispatch.published import translate
 from dispatch.routing import RoutingTable, Rule, Unit
 from dispatch.views import assignment_view
 from shared.clock import moment
-from shared.providers import Context, Observable, command
+from shared.providers import Context, Following, Observable, Publishing, command
 from shared.reference import load_reference
-from shared.settings import Settings
 from shared.workdays import configured_calendar
 
 
@@ -25,7 +23,7 @@ def build(env, settings):
                                calendar=configured_calendar(settings.calendar_overrides))
 
 
-class DispatchService(Observable):
+class DispatchService(Publishing, Following, Observable):
     name = "dispatch"
     context = Context("dispatch", build, translate=translate, follows=("intake",))
 
@@ -59,18 +57,6 @@ class DispatchService(Observable):
     def evaluate(self, assignment_id, rating, rated_at=None):
         return self._view(self.context.app.evaluate(UUID(assignment_id), rating, moment(rated_at)))
 
-    @rpc
-    def notifications(self, after, limit=200):
-        return self.context.notifications(after, limit)
-
-    @rpc
-    def parked_events(self):
-        return self.context.app.parked_events()
-
     @event_handler("intake", "#")
     def on_intake_event(self, envelope):
         self.context.receive("intake", envelope)
-
-    @timer(interval=Settings().catch_up_interval)
-    def catch_up(self):
-        self.context.catch_up()

@@ -4,14 +4,12 @@ from uuid import UUID
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from nameko.events import event_handler
 from nameko.rpc import rpc
-from nameko.timer import timer
 
 from intake.application import IntakeApplication
 from intake.published import translate
 from intake.views import petition_view
 from shared.clock import moment
-from shared.providers import Context, Observable, command
-from shared.settings import Settings
+from shared.providers import Context, Following, Observable, Publishing, command
 from shared.workdays import configured_calendar
 
 
@@ -20,7 +18,7 @@ def build(env, settings):
                              calendar=configured_calendar(settings.calendar_overrides))
 
 
-class IntakeService(Observable):
+class IntakeService(Publishing, Following, Observable):
     name = "intake"
     context = Context("intake", build, translate=translate, follows=("dispatch",))
 
@@ -44,18 +42,6 @@ class IntakeService(Observable):
         app = self.context.app
         return petition_view(app.get_petition(UUID(petition_id)), app.history(UUID(petition_id)))
 
-    @rpc
-    def notifications(self, after, limit=200):
-        return self.context.notifications(after, limit)
-
-    @rpc
-    def parked_events(self):
-        return self.context.app.parked_events()
-
     @event_handler("dispatch", "#")
     def on_dispatch_event(self, envelope):
         self.context.receive("dispatch", envelope)
-
-    @timer(interval=Settings().catch_up_interval)
-    def catch_up(self):
-        self.context.catch_up()

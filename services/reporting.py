@@ -6,12 +6,10 @@ from eventsourcing.postgres import PostgresFactory
 from eventsourcing.utils import Environment
 from nameko.events import event_handler
 from nameko.rpc import rpc
-from nameko.timer import timer
 
 from reporting.queries import Statistics
 from reporting.readmodel import StatisticsReadModel
-from shared.providers import Context, Observable, command
-from shared.settings import Settings
+from shared.providers import Context, Following, Observable, command
 
 SOURCES = ("intake", "dispatch")
 
@@ -22,7 +20,7 @@ def build(env, settings):
     return Statistics(factory.tracking_recorder(StatisticsReadModel), close=factory.close)
 
 
-class ReportingService(Observable):
+class ReportingService(Following, Observable):
     name = "reporting"
     context = Context("reporting", build, follows=SOURCES)
 
@@ -53,7 +51,3 @@ class ReportingService(Observable):
     @event_handler("dispatch", "#")
     def on_dispatch_event(self, envelope):
         self.context.receive("dispatch", envelope)
-
-    @timer(interval=Settings().catch_up_interval)
-    def catch_up(self):
-        self.context.catch_up()

@@ -9,6 +9,8 @@ import time
 
 import eventlet
 from nameko.exceptions import deserialize_to_instance
+from nameko.rpc import rpc
+from nameko.timer import timer
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.web.handlers import http
@@ -205,3 +207,23 @@ class Observable:
 
     def health_status(self) -> dict:
         return self.context.health()
+
+
+class Publishing:
+    """What a service whose events others follow answers: its log from a position, its parked events."""
+
+    @rpc
+    def notifications(self, after, limit=200):
+        return self.context.notifications(after, limit)
+
+    @rpc
+    def parked_events(self):
+        return self.context.app.parked_events()
+
+
+class Following:
+    """The periodic catch-up that makes delivery complete whatever the broker lost."""
+
+    @timer(interval=Settings().catch_up_interval)
+    def catch_up(self):
+        self.context.catch_up()
