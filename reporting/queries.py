@@ -23,8 +23,11 @@ class Statistics:
     def tracked_position(self, source: str) -> int:
         return self.readmodel.tracked_position(source)
 
-    def process(self, source: str, envelope: dict) -> None:
-        self.readmodel.process(source, envelope)
+    def process(self, source: str, envelope: dict) -> bool:
+        return self.readmodel.process(source, envelope)
+
+    def record_position(self, source: str, position: int) -> None:
+        self.readmodel.record_position(source, position)
 
     def park(self, source: str, envelope: dict, reason: str) -> None:
         self.readmodel.park(source, envelope, reason)

@@ -46,11 +46,18 @@ class StatisticsReadModel(PostgresTrackingRecorder):
     def tracked_position(self, source: str) -> int:
         return self.max_tracking_id(source) or 0
 
-    def process(self, source: str, envelope: dict) -> None:
+    def process(self, source: str, envelope: dict) -> bool:
+        facts = updates(envelope)
+        if not facts:
+            return False
         with self.datastore.transaction(commit=True) as curs:
-            for update in updates(envelope):
+            for update in facts:
                 curs.execute(self._upsert(update), {"key": update.key, **update.values})
             self._insert_tracking(curs, Tracking(source, envelope["position"]))
+        return True
+
+    def record_position(self, source: str, position: int) -> None:
+        self.insert_tracking(Tracking(source, position))
 
     def _upsert(self, update: FactUpdate):
         key, _ = COLUMNS[update.table]

@@ -26,6 +26,17 @@ class DateAsISO(Transcoding):
 
 
 class ContextApplication(Application):
+    def __init__(self, env=None):
+        super().__init__(env)
+        self.on_recorded: list = []  # called after events were stored (the relay's doorbell)
+
+    def _record(self, processing_event):
+        recordings = super()._record(processing_event)
+        if recordings:
+            for callback in self.on_recorded:
+                callback()
+        return recordings
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
@@ -37,10 +48,18 @@ class ContextApplication(Application):
     def tracked_position(self, source: str) -> int:
         return self.recorder.max_tracking_id(source) or 0
 
-    def process(self, source: str, envelope: dict) -> None:
+    def process(self, source: str, envelope: dict) -> bool:
+        """Applies the policy; returns False (and writes nothing) when the event changes nothing."""
         processing = ProcessingEvent(tracking=Tracking(source, envelope["position"]))
         self.policy(envelope, processing)
+        if not processing.events:
+            return False
         self._record(processing)
+        return True
+
+    def record_position(self, source: str, position: int) -> None:
+        """Tracks events that changed nothing, so a restart need not fetch them again."""
+        self._record(ProcessingEvent(tracking=Tracking(source, position)))
 
     def policy(self, envelope: dict, processing: ProcessingEvent) -> None:
         """React to another service's event by collecting the aggregates it changes. Events a

@@ -29,9 +29,13 @@ Fetch = Callable[[int, int], list]  # (after position, limit) -> envelopes from 
 class Processor(Protocol):
     def tracked_position(self, source: str) -> int: ...
 
-    def process(self, source: str, envelope: dict) -> None:
-        """Apply the event and record (source, position) atomically; raise RecordConflictError
-        when the tracking position or an aggregate version was taken meanwhile."""
+    def process(self, source: str, envelope: dict) -> bool:
+        """Apply the event and record (source, position) atomically, or return False having written
+        nothing when the event changes nothing here. Raise RecordConflictError when the tracking
+        position or an aggregate version was taken meanwhile."""
+
+    def record_position(self, source: str, position: int) -> None:
+        """Record a tracking position alone (events up to it changed nothing)."""
 
     def park(self, source: str, envelope: dict, reason: str) -> None:
         """Record the event as undeliverable, with its tracking position, atomically."""
@@ -46,7 +50,8 @@ class Follower:
         self.max_attempts = max_attempts
         self.batch_size = batch_size
         self.lock = threading.RLock()
-        self._tracked: int | None = None
+        self._stored: int | None = None  # the processor's tracking position, as last read
+        self._reached = 0  # processed or found to change nothing, in order; never moves back
         self._attempts: Counter = Counter()
 
     def _count(self, outcome: str) -> None:
@@ -54,13 +59,17 @@ class Follower:
 
     @property
     def tracked(self) -> int:
-        if self._tracked is None:
-            self._tracked = self.processor.tracked_position(self.source)
-        return self._tracked
+        if self._stored is None:
+            self._stored = self.processor.tracked_position(self.source)
+        return max(self._stored, self._reached)
 
     def forget_position(self) -> None:
-        """Read the tracked position from the store again (after a rebuild or another replica's work)."""
-        self._tracked = None
+        """Read the stored position again (another replica may have moved it)."""
+        self._stored = None
+
+    def restart_from_zero(self) -> None:
+        """After the processor's store was emptied for a rebuild."""
+        self._stored, self._reached = None, 0
 
     def receive(self, envelope: dict) -> None:
         """An event pushed by the broker."""
@@ -79,7 +88,7 @@ class Follower:
         """Fetch and process everything after the tracked position; returns how many processed."""
         done = 0
         with self.lock:
-            self.forget_position()  # another replica may have moved it
+            self.forget_position()
             while True:
                 batch = self.fetch(self.tracked, self.batch_size)
                 for envelope in batch:
@@ -87,19 +96,31 @@ class Follower:
                         self._handle(envelope)
                         done += 1
                 if len(batch) < self.batch_size:
-                    return done
+                    break
+            self._store_reached_position()
+        return done
 
     def lag(self, newest: int) -> int:
         lag = max(0, newest - self.tracked)
         metrics.FOLLOWER_LAG.labels(self.service, self.source).set(lag)
         return lag
 
+    def _store_reached_position(self) -> None:
+        # Events that changed nothing were not written one by one; their position is, now and then.
+        self._stored = self.processor.tracked_position(self.source)
+        if self._reached > self._stored:
+            try:
+                self.processor.record_position(self.source, self._reached)
+                self._stored = self._reached
+            except RecordConflictError:
+                self.forget_position()  # another replica got further
+
     def _handle(self, envelope: dict) -> None:
         position = envelope["position"]
         for _ in range(5):  # a version conflict with a concurrent command: reload and try again
             try:
-                self.processor.process(self.source, envelope)
-                self._processed(position, "processed")
+                wrote = self.processor.process(self.source, envelope)
+                self._advanced(position, "processed" if wrote else "ignored", stored=wrote)
                 return
             except RecordConflictError:
                 self.forget_position()
@@ -111,8 +132,10 @@ class Follower:
                 return
         self._failed(envelope, RuntimeError("kept conflicting with concurrent commands"))
 
-    def _processed(self, position: int, outcome: str) -> None:
-        self._tracked = position
+    def _advanced(self, position: int, outcome: str, stored: bool) -> None:
+        self._reached = position
+        if stored:
+            self._stored = position
         self._attempts.pop(position, None)
         self._count(outcome)
 
@@ -129,4 +152,4 @@ class Follower:
             raise exc  # leave it untracked; the next delivery or catch-up tries again
         self.processor.park(self.source, envelope, f"{type(exc).__name__}: {exc}")
         metrics.PARKED.labels(self.service, self.source).inc()
-        self._processed(position, "parked")
+        self._advanced(position, "parked", stored=True)

@@ -25,7 +25,8 @@ def application_env(schema: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_POOL_SIZE": "5",
         "POSTGRES_MAX_OVERFLOW": "10",
-        "POSTGRES_PRE_PING": "y",
+        # No pre-ping: a round trip per checkout; eventsourcing retries a broken connection anyway.
+        "POSTGRES_PRE_PING": "n",
         "POSTGRES_CONNECT_TIMEOUT": "5",
         "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
         "CIPHER_KEY": settings.cipher_key,

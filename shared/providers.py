@@ -112,6 +112,7 @@ class Context(DependencyProvider):
             self.relay = Relay(self.feed, self.container.config["AMQP_URI"],
                                self.settings.postgres_conninfo(), self.schema,
                                poll_interval=self.settings.relay_poll_interval)
+            self.app.on_recorded.append(self.relay.wake.set)  # publish what was just stored, now
         for source in self.follows:
             self.followers[source] = Follower(self.container.service_name, source, self.app,
                                               RemoteSource(self.container.config, source))
@@ -144,10 +145,6 @@ class Context(DependencyProvider):
         if close:
             close()
 
-    def worker_result(self, worker_ctx, result=None, exc_info=None):
-        if self.relay:
-            self.relay.wake.set()  # a command may have stored events: publish them now
-
     def get_dependency(self, worker_ctx):
         return self
 
@@ -177,7 +174,7 @@ class Context(DependencyProvider):
         try:
             reset()
             for follower in followers:
-                follower.forget_position()
+                follower.restart_from_zero()
         finally:
             for follower in followers:
                 follower.lock.release()

@@ -38,6 +38,7 @@ class PositionStore:
         self.conn: psycopg.Connection | None = None
         self.table = sql.Identifier(schema, "relay_position")
         self.leading = False
+        self._position: int | None = None  # known while leading: nobody else writes it then
 
     def try_lead(self) -> bool:
         if self.conn is None or self.conn.closed:
@@ -49,23 +50,28 @@ class PositionStore:
             row = self.conn.execute("SELECT pg_try_advisory_lock(%s)",
                                     (advisory_key("relay:" + self.exchange),)).fetchone()
             self.leading = bool(row[0])
+            self._position = None
         return self.leading
 
     def position(self) -> int:
-        row = self.conn.execute(sql.SQL("SELECT position FROM {} WHERE exchange = %s").format(self.table),
-                                (self.exchange,)).fetchone()
-        return row[0] if row else 0
+        if self._position is None:
+            row = self.conn.execute(sql.SQL("SELECT position FROM {} WHERE exchange = %s").format(self.table),
+                                    (self.exchange,)).fetchone()
+            self._position = row[0] if row else 0
+        return self._position
 
     def save(self, position: int) -> None:
         self.conn.execute(sql.SQL("INSERT INTO {} VALUES (%s, %s) ON CONFLICT (exchange) "
                                   "DO UPDATE SET position = EXCLUDED.position").format(self.table),
                           (self.exchange, position))
+        self._position = position
 
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()  # closing the session releases the advisory lock
         self.conn = None
         self.leading = False
+        self._position = None
 
 
 class Relay:
@@ -127,7 +133,9 @@ class Relay:
         finally:
             if published:
                 self.positions.save(position)
-            metrics.RELAY_LAG.labels(self.service).set(max(0, self.feed.newest_position() - position))
+        # A short batch means nothing was left behind it; only a full one needs the log's end.
+        lag = self.feed.newest_position() - position if len(envelopes) == self.batch_size else 0
+        metrics.RELAY_LAG.labels(self.service).set(max(0, lag))
         return published
 
     def _publish(self, envelope: dict) -> None:
