@@ -40,10 +40,23 @@ class IntakeApplication(ContextApplication):
                  received_at: datetime | None = None) -> Petition:
         """Registers a petition; registering the same id again returns the first registration,
         so a retried request or a redelivered work order has effect once."""
-        try:
-            return self.get_petition(petition_id)
-        except PetitionNotFound:
-            pass
+        fields = dict(channel=channel, petitioner=petitioner, region_code=region_code, category=category,
+                      subject=subject, content=content, matter_type=matter_type,
+                      received_at=received_at or self.clock.now())
+        for _ in range(10):
+            try:
+                return self._register_new(petition_id, **fields)
+            except RecordConflictError:
+                # Either this id was registered before (a retry), or a simultaneous petition on the
+                # same matter took the index's next version: then the index is read again.
+                try:
+                    return self.get_petition(petition_id)
+                except PetitionNotFound:
+                    continue
+        raise RuntimeError("the matter index kept changing; registration not saved")
+
+    def _register_new(self, petition_id: UUID, *, petitioner: dict, region_code: str, category: str,
+                      received_at: datetime, **fields) -> Petition:
         ref = self.petitioner_ref(petitioner)
         index_id = MatterIndex.create_id(ref, category, region_code)
         try:
@@ -51,19 +64,11 @@ class IntakeApplication(ContextApplication):
         except AggregateNotFoundError:
             index = MatterIndex.for_matter(ref, category, region_code)
         petition = Petition.register(
-            petition_id, calendar=self.calendar, received_at=received_at or self.clock.now(),
-            channel=channel, petitioner=petitioner, petitioner_ref=ref, region_code=region_code,
-            category=category, matter_type=matter_type, subject=subject, content=content,
-            repeat_of=index.original)
+            petition_id, calendar=self.calendar, received_at=received_at, petitioner=petitioner,
+            petitioner_ref=ref, region_code=region_code, category=category, repeat_of=index.original,
+            **fields)
         index.add(petition_id)
-        try:
-            self.save(petition, index)
-        except RecordConflictError:
-            # The same id registered concurrently (retry), or a simultaneous petition on the same
-            # matter took the index version: either way, the outcome is decided by a fresh attempt.
-            return self.register(petition_id, channel=channel, petitioner=petitioner,
-                                 region_code=region_code, category=category, subject=subject,
-                                 content=content, matter_type=matter_type, received_at=received_at)
+        self.save(petition, index)
         return petition
 
     def decide_acceptance(self, petition_id: UUID, decision: str, reason: str,

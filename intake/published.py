@@ -36,15 +36,6 @@ def _progressed(e) -> tuple[str, dict]:
                                             "at": e.at.isoformat()}
 
 
-def _index_started(e) -> tuple[str, dict]:
-    return "matter_index.started", {"index_id": str(e.originator_id)}
-
-
-def _index_added(e) -> tuple[str, dict]:
-    return "matter_index.petition_added", {"index_id": str(e.originator_id),
-                                           "petition_id": str(e.petition_id)}
-
-
 
 
 translate = translator({
@@ -52,7 +43,8 @@ translate = translator({
     Petition.AcceptanceDecided: _decided,
     Petition.AssignmentLinked: _linked,
     Petition.HandlingProgressed: _progressed,
-    MatterIndex.Started: _index_started,
-    MatterIndex.PetitionAdded: _index_added,
+    # The repeat index is intake's own bookkeeping; others learn of repeats from `repeat_of`.
+    MatterIndex.Started: None,
+    MatterIndex.PetitionAdded: None,
     ParkedEvent.Parked: published_parked,
 })

@@ -1,4 +1,5 @@
 """HTTP gateway: JSON over HTTP to the services' RPC. It validates, maps errors, and holds no rule."""
+import functools
 import json
 import logging
 import uuid
@@ -21,6 +22,12 @@ MAX_BODY = 64 * 1024
 IDEMPOTENCY_NAMESPACE = uuid.UUID("5f0c1a52-8a3e-4f55-9d3c-6b1f9b0c2a10")
 
 
+@functools.cache
+def schema(cls):
+    """One instance per schema class: building a marshmallow schema costs more than using it."""
+    return cls()
+
+
 def _json(status: int, body) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
 
@@ -29,7 +36,7 @@ class BadBody(Exception):
     pass
 
 
-def _body(request, schema) -> dict:
+def _body(request, schema_class) -> dict:
     if request.content_length and request.content_length > MAX_BODY:
         raise BadBody(f"the body is larger than {MAX_BODY} bytes")
     if request.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -43,7 +50,7 @@ def _body(request, schema) -> dict:
         data = json.loads(raw or b"null")
     except (ValueError, RecursionError):
         raise BadBody("the body is not valid JSON") from None
-    return schema().load(data)
+    return schema(schema_class).load(data)
 
 
 def _wire(data: dict) -> dict:
@@ -97,30 +104,30 @@ class GatewayService(Observable):
         key = request.headers.get("Idempotency-Key")
         # The id is chosen here so a retried request (or a re-executed RPC) registers once.
         petition_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, key[:200]) if key else uuid.uuid4()
-        return _json(201, c.PetitionSchema().dump(self.intake.register(str(petition_id), petition)))
+        return _json(201, schema(c.PetitionSchema).dump(self.intake.register(str(petition_id), petition)))
 
     @http("GET", "/api/petitions/<string:petition_id>")
     @endpoint
     def get_petition(self, request, petition_id):
-        return _json(200, c.PetitionSchema().dump(self.intake.get_petition(_id(petition_id))))
+        return _json(200, schema(c.PetitionSchema).dump(self.intake.get_petition(_id(petition_id))))
 
     @http("POST", "/api/petitions/<string:petition_id>/acceptance")
     @endpoint
     def decide_acceptance(self, request, petition_id):
         petition_id = _id(petition_id)
         command = _wire(_body(request, c.AcceptanceSchema))
-        return _json(200, c.PetitionSchema().dump(self.intake.decide_acceptance(petition_id, **command)))
+        return _json(200, schema(c.PetitionSchema).dump(self.intake.decide_acceptance(petition_id, **command)))
 
     @http("GET", "/api/assignments/<string:assignment_id>")
     @endpoint
     def get_assignment(self, request, assignment_id):
-        return _json(200, c.AssignmentSchema().dump(self.dispatch.get_assignment(_id(assignment_id))))
+        return _json(200, schema(c.AssignmentSchema).dump(self.dispatch.get_assignment(_id(assignment_id))))
 
-    def _assignment_command(self, request, assignment_id, schema, rpc_name):
+    def _assignment_command(self, request, assignment_id, schema_class, rpc_name):
         assignment_id = _id(assignment_id)
-        command = _wire(_body(request, schema))
+        command = _wire(_body(request, schema_class))
         result = getattr(self.dispatch, rpc_name)(assignment_id, **command)
-        return _json(200, c.AssignmentSchema().dump(result))
+        return _json(200, schema(c.AssignmentSchema).dump(result))
 
     @http("POST", "/api/assignments/<string:assignment_id>/sign")
     @endpoint
@@ -145,14 +152,14 @@ class GatewayService(Observable):
     @http("GET", "/api/stats/summary")
     @endpoint
     def summary(self, request):
-        query = c.PeriodQuerySchema().load(request.args.to_dict())
+        query = schema(c.PeriodQuerySchema).load(request.args.to_dict())
         return _json(200, self.reporting.summary(query["start"].isoformat(), query["end"].isoformat(),
                                                  query["region"]))
 
     @http("GET", "/api/stats/volume")
     @endpoint
     def volume(self, request):
-        q = c.VolumeQuerySchema().load(request.args.to_dict())
+        q = schema(c.VolumeQuerySchema).load(request.args.to_dict())
         return _json(200, self.reporting.volume(q["start"].isoformat(), q["end"].isoformat(), q["region"],
                                                 q["granularity"], q["by"]))
 

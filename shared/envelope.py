@@ -1,7 +1,8 @@
 """CloudEvents 1.0 envelopes (structured JSON mode) for events between services.
 
-`position` is an extension attribute: the event's notification id in its source's log, which is
-what followers track. `id` is unique per `source`, as CloudEvents requires.
+`position` and `previous` are extension attributes: the event's notification id in its source's log,
+which is what followers track, and that of the published event before it. `id` is unique per
+`source`, as CloudEvents requires.
 """
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from datetime import datetime
 SOURCE_PREFIX = "urn:xinfang:"
 
 
-def make_envelope(service: str, position: int, type_: str, time: datetime, subject: str,
-                  data: dict) -> dict:
+def make_envelope(service: str, position: int, previous: int, type_: str, time: datetime,
+                  subject: str, data: dict) -> dict:
     return {
         "specversion": "1.0",
         "id": f"{service}-{position}",
@@ -21,6 +22,7 @@ def make_envelope(service: str, position: int, type_: str, time: datetime, subje
         "subject": subject,
         "datacontenttype": "application/json",
         "position": position,
+        "previous": previous,
         "data": data,
     }
 

@@ -74,11 +74,12 @@ class Follower:
     def receive(self, envelope: dict) -> None:
         """An event pushed by the broker."""
         position = envelope["position"]
+        previous = envelope.get("previous", position - 1)
         with self.lock:
             if position <= self.tracked:
                 self._count("duplicate")
                 return
-            if position == self.tracked + 1:
+            if previous <= self.tracked:  # nothing published lies between: it is the next one
                 self._handle(envelope)
                 return
         self._count("gap")

@@ -181,7 +181,7 @@ class Context(DependencyProvider):
         return self.catch_up()
 
     def notifications(self, after: int, limit: int) -> list[dict]:
-        return self.feed.read(int(after), min(int(limit), 1000))
+        return self.feed.read(int(after), min(int(limit), 1000))[0]
 
     def health(self) -> dict:
         status = {"service": self.container.service_name}

@@ -31,52 +31,58 @@ def advisory_key(name: str) -> int:
 
 
 class PositionStore:
-    """The relay's published position and its leadership lock, on one dedicated connection."""
+    """How far the relay has read its log and the last position it published, and its leadership
+    lock, on one dedicated connection."""
 
     def __init__(self, conninfo: str, schema: str, exchange: str):
         self.conninfo, self.schema, self.exchange = conninfo, schema, exchange
         self.conn: psycopg.Connection | None = None
         self.table = sql.Identifier(schema, "relay_position")
         self.leading = False
-        self._position: int | None = None  # known while leading: nobody else writes it then
+        self._positions: tuple[int, int] | None = None  # known while leading: nobody else writes them
 
     def try_lead(self) -> bool:
         if self.conn is None or self.conn.closed:
             self.conn = psycopg.connect(self.conninfo, autocommit=True)
             self.conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (exchange text PRIMARY KEY, "
-                                      "position bigint NOT NULL)").format(self.table))
+                                      "position bigint NOT NULL, published bigint NOT NULL)").format(self.table))
             self.leading = False
         if not self.leading:
             row = self.conn.execute("SELECT pg_try_advisory_lock(%s)",
                                     (advisory_key("relay:" + self.exchange),)).fetchone()
             self.leading = bool(row[0])
-            self._position = None
+            self._positions = None
         return self.leading
 
-    def position(self) -> int:
-        if self._position is None:
-            row = self.conn.execute(sql.SQL("SELECT position FROM {} WHERE exchange = %s").format(self.table),
-                                    (self.exchange,)).fetchone()
-            self._position = row[0] if row else 0
-        return self._position
+    def positions(self) -> tuple[int, int]:
+        """(read up to, last published)."""
+        if self._positions is None:
+            row = self.conn.execute(sql.SQL("SELECT position, published FROM {} WHERE exchange = %s")
+                                    .format(self.table), (self.exchange,)).fetchone()
+            self._positions = (row[0], row[1]) if row else (0, 0)
+        return self._positions
 
-    def save(self, position: int) -> None:
-        self.conn.execute(sql.SQL("INSERT INTO {} VALUES (%s, %s) ON CONFLICT (exchange) "
-                                  "DO UPDATE SET position = EXCLUDED.position").format(self.table),
-                          (self.exchange, position))
-        self._position = position
+    def position(self) -> int:
+        return self.positions()[0]
+
+    def save(self, position: int, published: int | None = None) -> None:
+        published = position if published is None else published
+        self.conn.execute(sql.SQL("INSERT INTO {} VALUES (%s, %s, %s) ON CONFLICT (exchange) DO UPDATE "
+                                  "SET position = EXCLUDED.position, published = EXCLUDED.published")
+                          .format(self.table), (self.exchange, position, published))
+        self._positions = (position, published)
 
     def close(self) -> None:
         if self.conn is not None:
             self.conn.close()  # closing the session releases the advisory lock
         self.conn = None
         self.leading = False
-        self._position = None
+        self._positions = None
 
 
 class Relay:
     def __init__(self, feed: NotificationFeed, amqp_uri: str, conninfo: str, schema: str,
-                 batch_size: int = 200, poll_interval: float = 0.2):
+                 batch_size: int = 200, poll_interval: float = 0.2, confirm_timeout: float = 10.0):
         self.feed = feed
         self.service = feed.service
         self.exchange = Exchange(f"{self.service}.events", type="topic", durable=True)
@@ -84,11 +90,12 @@ class Relay:
         self.positions = PositionStore(conninfo, schema, self.exchange.name)
         self.batch_size = batch_size
         self.poll_interval = poll_interval
+        self.confirm_timeout = confirm_timeout
         self.wake = threading.Event()
         self.stopped = threading.Event()
         self._connection: Connection | None = None
         self._producer: Producer | None = None
-        self._returned: list = []
+        self._confirms: Confirms | None = None
 
     # -- loop -------------------------------------------------------------------------------
     def run(self) -> None:
@@ -122,45 +129,44 @@ class Relay:
     # -- one pass ---------------------------------------------------------------------------
     def publish_pending(self) -> int:
         """Publishes what lies after the recorded position; returns how many were published."""
-        position = self.positions.position()
-        envelopes = self.feed.read(position, self.batch_size)
-        published = 0
-        try:
+        position, published = self.positions.positions()
+        envelopes, scanned = self.feed.read(position, self.batch_size, previous=published)
+        if envelopes:
+            producer, confirms = self._ensure_producer()
+            confirms.expect([e["id"] for e in envelopes])
             for envelope in envelopes:
-                self._publish(envelope)
-                position = envelope["position"]
-                published += 1
-        finally:
-            if published:
-                self.positions.save(position)
-        # A short batch means nothing was left behind it; only a full one needs the log's end.
-        lag = self.feed.newest_position() - position if len(envelopes) == self.batch_size else 0
+                producer.publish(envelope, routing_key=envelope["type"], mandatory=True, delivery_mode=2,
+                                 serializer="json", message_id=envelope["id"],
+                                 headers={"ce-source": envelope["source"], "ce-type": envelope["type"]})
+            failed = confirms.wait(self._connection, self.confirm_timeout)
+            delivered = [e for e in envelopes if e["id"] not in failed]
+            if failed:
+                # Everything before the first failure is safe; the rest goes again (absorbed as duplicates).
+                first_failed = next(i for i, e in enumerate(envelopes) if e["id"] in failed)
+                if first_failed:
+                    last = envelopes[first_failed - 1]["position"]
+                    self.positions.save(last, last)
+                metrics.UNROUTABLE.labels(self.service).inc(len(failed))
+                raise Unroutable(f"{len(failed)} of {len(envelopes)} events returned or refused: "
+                                 f"{sorted(failed)[:5]}")
+            for envelope in delivered:
+                metrics.PUBLISHED.labels(self.service, envelope["type"]).inc()
+            published = envelopes[-1]["position"]
+        if scanned != position:
+            self.positions.save(scanned, published)
+        # A short read means nothing was left behind it; only a full one needs the log's end.
+        lag = self.feed.newest_position() - scanned if len(envelopes) == self.batch_size else 0
         metrics.RELAY_LAG.labels(self.service).set(max(0, lag))
-        return published
+        return len(envelopes)
 
-    def _publish(self, envelope: dict) -> None:
-        producer = self._ensure_producer()
-        self._returned.clear()
-        producer.publish(envelope, routing_key=envelope["type"], mandatory=True, delivery_mode=2,
-                         serializer="json", message_id=envelope["id"],
-                         headers={"ce-source": envelope["source"], "ce-type": envelope["type"]})
-        # With confirms, a basic.return for this message arrives before its basic.ack.
-        if self._returned:
-            metrics.UNROUTABLE.labels(self.service).inc()
-            raise Unroutable(f"{envelope['type']} #{envelope['position']}: no queue bound")
-        metrics.PUBLISHED.labels(self.service, envelope["type"]).inc()
-
-    def _ensure_producer(self) -> Producer:
+    def _ensure_producer(self) -> tuple[Producer, "Confirms"]:
         if self._producer is None:
-            self._connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
-                                          heartbeat=10, connect_timeout=5)
+            self._connection = Connection(self.amqp_uri, heartbeat=10, connect_timeout=5)
             channel = self._connection.channel()
-            self._producer = Producer(channel, exchange=self.exchange, on_return=self._on_return)
+            self._confirms = Confirms(channel)
+            self._producer = Producer(channel, exchange=self.exchange, on_return=self._confirms.on_return)
             self.exchange(channel).declare()
-        return self._producer
-
-    def _on_return(self, exception, exchange, routing_key, message) -> None:
-        self._returned.append(routing_key)
+        return self._producer, self._confirms
 
     def _disconnect(self) -> None:
         if self._connection is not None:
@@ -168,4 +174,49 @@ class Relay:
                 self._connection.release()
             except Exception:  # already broken; nothing to release
                 pass
-        self._connection = self._producer = None
+        self._connection = self._producer = self._confirms = None
+
+
+class Confirms:
+    """Publisher confirms for a batch: publish all, then wait once for the broker's answers.
+
+    RabbitMQ numbers a confirming channel's publishes from 1 and acknowledges them, possibly several
+    at once (`multiple`); a message it could not route comes back (basic.return) before its ack.
+    """
+
+    def __init__(self, channel):
+        channel.confirm_select()
+        channel.events["basic_ack"].add(self._on_ack)
+        channel.events["basic_nack"].add(self._on_nack)
+        self.sent = 0
+        self.settled = 0
+        self.failed: set[str] = set()
+        self.ids: dict[int, str] = {}
+
+    def expect(self, ids: list[str]) -> None:
+        """The ids of the messages about to be published, in order."""
+        self.failed = set()
+        self.ids = {self.sent + 1 + i: message_id for i, message_id in enumerate(ids)}
+        self.first, self.last = self.sent + 1, self.sent + len(ids)
+
+    def on_return(self, exception, exchange, routing_key, message) -> None:
+        self.failed.add(message.properties.get("message_id"))
+
+    def _on_ack(self, delivery_tag, multiple) -> None:
+        self.settled = max(self.settled, delivery_tag)
+
+    def _on_nack(self, delivery_tag, multiple) -> None:
+        for tag in range(self.first if multiple else delivery_tag, delivery_tag + 1):
+            self.failed.add(self.ids.get(tag, f"#{tag}"))
+        self.settled = max(self.settled, delivery_tag)
+
+    def wait(self, connection: Connection, timeout: float) -> set[str]:
+        """Waits until every message of the batch is settled; returns the ids that failed."""
+        self.sent = self.last
+        deadline = time.monotonic() + timeout
+        while self.settled < self.last:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the broker did not confirm the batch in time")
+            connection.drain_events(timeout=remaining)
+        return self.failed

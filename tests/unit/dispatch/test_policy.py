@@ -44,13 +44,13 @@ def follow(dispatch, envelopes):
 
 
 def created(dispatch):
-    envelopes = NotificationFeed("dispatch", dispatch, dispatch_translate).read(0, 100)
+    envelopes = NotificationFeed("dispatch", dispatch, dispatch_translate).read(0, 100)[0]
     return [e for e in envelopes if e["type"] == "assignment.created"]
 
 
 def test_an_accepted_petition_is_assigned_once_to_the_routed_unit(intake, dispatch):
     petition_id = petition_decided(intake, "accepted")
-    follow(dispatch, NotificationFeed("intake", intake, intake_translate).read(0, 100))
+    follow(dispatch, NotificationFeed("intake", intake, intake_translate).read(0, 100)[0])
 
     [event] = created(dispatch)
     assignment = dispatch.get_assignment(assignment_id_for(petition_id))
@@ -62,7 +62,7 @@ def test_an_accepted_petition_is_assigned_once_to_the_routed_unit(intake, dispat
 
 def test_a_repeated_acceptance_for_the_same_petition_does_not_assign_again(intake, dispatch):
     petition_id = petition_decided(intake, "accepted")
-    envelopes = NotificationFeed("intake", intake, intake_translate).read(0, 100)
+    envelopes = NotificationFeed("intake", intake, intake_translate).read(0, 100)[0]
     follow(dispatch, envelopes)
     [decided] = [e for e in envelopes if e["type"] == "petition.acceptance_decided"]
 
@@ -78,5 +78,5 @@ def test_a_repeated_acceptance_for_the_same_petition_does_not_assign_again(intak
 @pytest.mark.parametrize("decision, route", [("not_accepted", {}), ("diverted", {"route": "litigation"})])
 def test_a_petition_not_accepted_is_not_assigned(intake, dispatch, decision, route):
     petition_decided(intake, decision, **route)
-    follow(dispatch, NotificationFeed("intake", intake, intake_translate).read(0, 100))
+    follow(dispatch, NotificationFeed("intake", intake, intake_translate).read(0, 100)[0])
     assert created(dispatch) == []

@@ -52,7 +52,7 @@ def test_the_same_day_a_year_earlier():
 
 
 def envelope(type_, data):
-    return make_envelope("intake", 7, type_, datetime(2026, 11, 2, tzinfo=BEIJING), "x", data)
+    return make_envelope("intake", 7, 6, type_, datetime(2026, 11, 2, tzinfo=BEIJING), "x", data)
 
 
 def test_a_registration_late_in_the_utc_day_is_received_on_the_beijing_date():
