@@ -82,7 +82,8 @@ class PositionStore:
 
 class Relay:
     def __init__(self, feed: NotificationFeed, amqp_uri: str, conninfo: str, schema: str,
-                 batch_size: int = 200, poll_interval: float = 0.2, confirm_timeout: float = 10.0):
+                 batch_size: int = 200, poll_interval: float = 0.2, confirm_timeout: float = 10.0,
+                 linger: float = 0.02):
         self.feed = feed
         self.service = feed.service
         self.exchange = Exchange(f"{self.service}.events", type="topic", durable=True)
@@ -91,6 +92,8 @@ class Relay:
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.confirm_timeout = confirm_timeout
+        # After a wake-up, wait this long for more: a burst then costs one read and one confirm.
+        self.linger = linger
         self.wake = threading.Event()
         self.stopped = threading.Event()
         self._connection: Connection | None = None
@@ -108,8 +111,10 @@ class Relay:
                     continue
                 metrics.RELAY_ACTIVE.labels(self.service).set(1)
                 if self.publish_pending() == 0:
-                    self.wake.wait(self.poll_interval)
+                    woken = self.wake.wait(self.poll_interval)
                     self.wake.clear()
+                    if woken:
+                        self.stopped.wait(self.linger)
                 backoff = self.poll_interval
             except Exception as exc:  # the loop must outlive broker and database restarts
                 log.warning("relay %s: %s: %s; retrying", self.service, type(exc).__name__, exc)
