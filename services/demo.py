@@ -1,24 +1,64 @@
-"""Loads the demo petitions (deploy/demo/petitions.json) through the public API, once."""
+"""Loads the demo petitions (deploy/demo/petitions.json) through the public API, once, and walks
+some of them through acceptance, handling, reply and rating on realistic dates."""
 import json
 import sys
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import requests
 
 DEMO = Path(__file__).resolve().parent.parent / "deploy" / "demo" / "petitions.json"
+OPINION = {"facts": "经调查核实，反映情况基本属实。", "claims": "信访人请求依法解决其反映的问题。",
+           "findings": "责任单位已会同属地乡镇现场核查。", "result": "已督促相关单位限期解决。",
+           "legal_basis": "《信访工作条例》第三十二条", "remedy": "如不服本意见，可自收到之日起30日内向上一级机关申请复查。"}
+SIGNATURES = [{"role": "business_head", "name": "业务负责人甲"}, {"role": "petition_head", "name": "信访负责人乙"}]
+RATINGS = ["satisfied", "basically_satisfied", "unsatisfied"]
+
+
+def call(method, url, **kwargs):
+    answer = requests.request(method, url, timeout=30, **kwargs)
+    if answer.status_code >= 400 and answer.status_code != 409:  # 409: done on an earlier start
+        answer.raise_for_status()
+    return answer.json()
+
+
+def at(moment: datetime, days: int) -> str:
+    return (moment + timedelta(days=days)).isoformat()
+
+
+def assignment_of(base_url: str, petition_id: str) -> dict:
+    for _ in range(100):
+        petition = call("GET", f"{base_url}/api/petitions/{petition_id}")
+        if petition["assignment_id"]:
+            return call("GET", f"{base_url}/api/assignments/{petition['assignment_id']}")
+        time.sleep(0.1)
+    raise TimeoutError(f"petition {petition_id} was not assigned")
 
 
 def main(base_url: str) -> None:
     petitions = json.loads(DEMO.read_text(encoding="utf-8"))
-    for number, petition in enumerate(petitions):
+    for number, body in enumerate(petitions):
         # The key makes a second `./run up` register nothing new.
-        answer = requests.post(f"{base_url}/api/petitions", json=petition,
-                               headers={"Idempotency-Key": f"demo-{number}"}, timeout=30)
-        answer.raise_for_status()
-        if number % 2 == 0 and answer.json()["decision"] is None:
-            requests.post(f"{base_url}/api/petitions/{answer.json()['id']}/acceptance", timeout=30,
-                          json={"decision": "accepted", "reason": "属于本机关受理范围，依法受理"}).raise_for_status()
-    print(f"demo data: {len(petitions)} petitions registered, every second one accepted")
+        petition = call("POST", f"{base_url}/api/petitions", json=body, headers={"Idempotency-Key": f"demo-{number}"})
+        received = datetime.fromisoformat(body["received_at"])
+        if number % 4 == 3:
+            continue  # left waiting for a decision
+        if number % 4 == 2:
+            call("POST", f"{base_url}/api/petitions/{petition['id']}/acceptance",
+                 json={"decision": "diverted", "route": "litigation", "decided_at": at(received, 5),
+                       "reason": "该事项属于人民法院受理范围，告知信访人依法提起诉讼"})
+            continue
+        call("POST", f"{base_url}/api/petitions/{petition['id']}/acceptance",
+             json={"decision": "accepted", "reason": "属于本机关受理范围，依法受理", "decided_at": at(received, 3)})
+        assignment = assignment_of(base_url, petition["id"])
+        path = f"{base_url}/api/assignments/{assignment['id']}"
+        call("POST", path + "/sign", json={"unit": assignment["unit"], "signed_at": at(received, 4)})
+        if number % 8 == 0:
+            call("POST", path + "/reply", json={"outcome": "support", "opinion": OPINION,
+                                                "signatures": SIGNATURES, "replied_at": at(received, 40)})
+            call("POST", path + "/evaluation", json={"rating": RATINGS[number % 3], "rated_at": at(received, 45)})
+    print(f"demo data: {len(petitions)} petitions, in every stage from registered to rated")
 
 
 if __name__ == "__main__":
