@@ -9,7 +9,7 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from dispatch.domain import Assignment
 from dispatch.routing import RoutingTable
 from shared.application import ContextApplication
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, SystemClock, when
 from shared.errors import NotFound
 from shared.workdays import WorkingDayCalendar
 
@@ -44,27 +44,27 @@ class DispatchApplication(ContextApplication):
 
     def sign(self, assignment_id: UUID, unit_id: str, signed_at: datetime | None = None) -> Assignment:
         assignment = self.get_assignment(assignment_id)
-        assignment.sign(unit_id, signed_at or self.clock.now())
+        assignment.sign(unit_id, when(signed_at, self.clock, "signed_at"))
         self.save(assignment)
         return assignment
 
     def extend(self, assignment_id: UUID, days: int, reason: str, approved_by: str,
                extended_at: datetime | None = None) -> Assignment:
         assignment = self.get_assignment(assignment_id)
-        assignment.extend(days, reason, approved_by, extended_at or self.clock.now(), self.calendar)
+        assignment.extend(days, reason, approved_by, when(extended_at, self.clock, "extended_at"), self.calendar)
         self.save(assignment)
         return assignment
 
     def reply(self, assignment_id: UUID, outcome: str, opinion: dict, signatures: list[dict],
               replied_at: datetime | None = None) -> Assignment:
         assignment = self.get_assignment(assignment_id)
-        assignment.give_reply(outcome, opinion, signatures, replied_at or self.clock.now())
+        assignment.give_reply(outcome, opinion, signatures, when(replied_at, self.clock, "replied_at"))
         self.save(assignment)
         return assignment
 
     def evaluate(self, assignment_id: UUID, rating: str, rated_at: datetime | None = None) -> Assignment:
         assignment = self.get_assignment(assignment_id)
-        assignment.evaluate(rating, rated_at or self.clock.now())
+        assignment.evaluate(rating, when(rated_at, self.clock, "rated_at"))
         self.save(assignment)
         return assignment
 

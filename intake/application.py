@@ -10,7 +10,7 @@ from eventsourcing.persistence import RecordConflictError
 from intake.domain import Petition
 from intake.repeats import MatterIndex
 from shared.application import ContextApplication
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, SystemClock, when
 from shared.errors import NotFound
 from shared.privacy import pseudonym
 from shared.workdays import WorkingDayCalendar
@@ -42,7 +42,7 @@ class IntakeApplication(ContextApplication):
         so a retried request or a redelivered work order has effect once."""
         fields = dict(channel=channel, petitioner=petitioner, region_code=region_code, category=category,
                       subject=subject, content=content, matter_type=matter_type,
-                      received_at=received_at or self.clock.now())
+                      received_at=when(received_at, self.clock, "received_at"))
         for _ in range(10):
             try:
                 return self._register_new(petition_id, **fields)
@@ -74,7 +74,7 @@ class IntakeApplication(ContextApplication):
     def decide_acceptance(self, petition_id: UUID, decision: str, reason: str,
                           route: str | None = None, decided_at: datetime | None = None) -> Petition:
         petition = self.get_petition(petition_id)
-        petition.decide_acceptance(decision, reason, route, decided_at or self.clock.now())
+        petition.decide_acceptance(decision, reason, route, when(decided_at, self.clock, "decided_at"))
         self.save(petition)
         return petition
 

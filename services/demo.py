@@ -54,7 +54,7 @@ def main(base_url: str) -> None:
         assignment = assignment_of(base_url, petition["id"])
         path = f"{base_url}/api/assignments/{assignment['id']}"
         call("POST", path + "/sign", json={"unit": assignment["unit"], "signed_at": at(received, 4)})
-        if number % 8 == 0:
+        if number % 8 == 0 and received + timedelta(days=45) < datetime.now(received.tzinfo):
             call("POST", path + "/reply", json={"outcome": "support", "opinion": OPINION,
                                                 "signatures": SIGNATURES, "replied_at": at(received, 40)})
             call("POST", path + "/evaluation", json={"rating": RATINGS[number % 3], "rated_at": at(received, 45)})

@@ -43,3 +43,19 @@ def moment(value: str | None) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=BEIJING)
+
+
+# Clocks of clerks' machines drift; a few minutes ahead is not "in the future".
+ALLOWED_SKEW = timedelta(minutes=5)
+
+
+def when(moment: datetime | None, clock: Clock, field: str) -> datetime:
+    """The time a command says something happened (default: now); never later than now, since
+    a reply or a decision cannot be recorded before it happened."""
+    from shared.errors import InvalidCommand  # the kernel's errors; kept local to keep clock import-light
+    now = clock.now()
+    if moment is None:
+        return now
+    if moment > now + ALLOWED_SKEW:
+        raise InvalidCommand(f"{field} lies in the future", {field: ["must not lie in the future"]})
+    return moment

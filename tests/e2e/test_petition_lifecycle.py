@@ -48,12 +48,15 @@ def test_a_petition_walks_from_registration_to_statistics(system):
     path = f"/api/assignments/{assignment['id']}"
     post(system, path + "/reply", REPLY, 409)
     post(system, path + "/sign", {"unit": "some-other-unit"}, 409)
-    post(system, path + "/sign", {"unit": assignment["unit"]})
-    replied = post(system, path + "/reply", {**REPLY, "replied_at": "2026-11-25T10:00:00+08:00"})
+    post(system, path + "/sign", {"unit": assignment["unit"], "signed_at": "2026-11-17T09:00:00+08:00"})
+    replied = post(system, path + "/reply", {**REPLY, "replied_at": "2026-11-20T10:00:00+08:00"})
     assert replied["status"] == "replied" and replied["reply"]["on_time"] is True
 
     # The petitioner rates it.
-    post(system, path + "/evaluation", {"rating": "basically_satisfied", "rated_at": "2026-11-26T10:00:00+08:00"})
+    post(system, path + "/evaluation", {"rating": "basically_satisfied", "rated_at": "2026-11-21T10:00:00+08:00"})
+    # Nothing is recorded as happening later than now.
+    post(system, f"/api/petitions/{again['id']}/acceptance", {"decision": "accepted", "reason": "x",
+                                                            "decided_at": "2099-01-01T00:00:00+08:00"}, 400)
     system.wait_until(lambda: get(system, f"/api/petitions/{first['id']}")["status"] == "evaluated")
 
     # Statistics reflect every step, and a region prefix of another county sees none of it.

@@ -33,6 +33,7 @@ def test_registration_sets_the_15_day_acceptance_deadline(app):
 
 
 def test_an_acceptance_deadline_on_a_saturday_runs_to_monday(app):
+    app.clock.advance(days=10)  # registered afterwards from the paper record
     petition = register(app, received_at=datetime(2026, 11, 6, 16, 0, tzinfo=BEIJING))
     assert petition.acceptance_deadline == date(2026, 11, 23)
 
@@ -62,6 +63,7 @@ def test_registering_the_same_id_twice_returns_the_first_registration(app):
 
 def test_a_decision_on_the_fifteenth_day_is_timely_and_the_sixteenth_is_late(app):
     on_time, late = register(app), register(app, category="education")
+    app.clock.advance(days=20)
     app.decide_acceptance(on_time.id, "accepted", "属于受理范围",
                           decided_at=datetime(2026, 11, 17, 23, 0, tzinfo=BEIJING))
     app.decide_acceptance(late.id, "accepted", "属于受理范围",
@@ -112,3 +114,15 @@ def test_published_events_never_carry_the_petitioners_personal_data(app):
         assert value not in wire
     registered = next(e for e in envelopes if e["type"] == "petition.registered")
     assert registered["data"]["petitioner_ref"] == app.petitioner_ref(PERSON)
+
+
+def test_nothing_can_be_recorded_as_happening_in_the_future(app):
+    with pytest.raises(InvalidCommand) as refused:
+        register(app, received_at=datetime(2026, 11, 3, 9, 30, tzinfo=BEIJING))
+    assert refused.value.errors == {"received_at": ["must not lie in the future"]}
+    petition = register(app)
+    with pytest.raises(InvalidCommand) as refused:
+        app.decide_acceptance(petition.id, "accepted", "属于受理范围",
+                              decided_at=datetime(2026, 11, 2, 10, 0, tzinfo=BEIJING))
+    assert "decided_at" in refused.value.errors
+    assert app.get_petition(petition.id).decision is None
