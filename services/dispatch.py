@@ -3,14 +3,13 @@ from uuid import UUID
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from nameko.events import event_handler
-from nameko.rpc import rpc
 
 from dispatch.application import DispatchApplication
 from dispatch.published import translate
 from dispatch.routing import RoutingTable, Rule, Unit
 from dispatch.views import assignment_view
 from shared.clock import moment
-from shared.providers import Context, Following, Observable, Publishing, command
+from shared.providers import Context, Following, Observable, Publishing, command, command_rpc
 from shared.reference import load_reference
 from shared.workdays import configured_calendar
 
@@ -30,29 +29,29 @@ class DispatchService(Publishing, Following, Observable):
     def _view(self, assignment):
         return assignment_view(assignment, self.context.app.history(assignment.id))
 
-    @rpc
+    @command_rpc
     @command("get_assignment")
     def get_assignment(self, assignment_id):
         return self._view(self.context.app.get_assignment(UUID(assignment_id)))
 
-    @rpc
+    @command_rpc
     @command("sign")
     def sign(self, assignment_id, unit, signed_at=None):
         return self._view(self.context.app.sign(UUID(assignment_id), unit, moment(signed_at)))
 
-    @rpc
+    @command_rpc
     @command("extend")
     def extend(self, assignment_id, days, reason, approved_by, extended_at=None):
         return self._view(self.context.app.extend(UUID(assignment_id), days, reason, approved_by,
                                                   moment(extended_at)))
 
-    @rpc
+    @command_rpc
     @command("reply")
     def reply(self, assignment_id, outcome, opinion, signatures, replied_at=None):
         return self._view(self.context.app.reply(UUID(assignment_id), outcome, opinion, signatures,
                                                  moment(replied_at)))
 
-    @rpc
+    @command_rpc
     @command("evaluate")
     def evaluate(self, assignment_id, rating, rated_at=None):
         return self._view(self.context.app.evaluate(UUID(assignment_id), rating, moment(rated_at)))

@@ -3,13 +3,12 @@ from uuid import UUID
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from nameko.events import event_handler
-from nameko.rpc import rpc
 
 from intake.application import IntakeApplication
 from intake.published import translate
 from intake.views import petition_view
 from shared.clock import moment
-from shared.providers import Context, Following, Observable, Publishing, command
+from shared.providers import Context, Following, Observable, Publishing, command, command_rpc
 from shared.workdays import configured_calendar
 
 
@@ -22,21 +21,21 @@ class IntakeService(Publishing, Following, Observable):
     name = "intake"
     context = Context("intake", build, translate=translate, follows=("dispatch",))
 
-    @rpc
+    @command_rpc
     @command("register")
     def register(self, petition_id, petition):
         app = self.context.app
         registered = app.register(UUID(petition_id), **{**petition, "received_at": moment(petition.get("received_at"))})
         return petition_view(registered, app.history(registered.id))
 
-    @rpc
+    @command_rpc
     @command("decide_acceptance")
     def decide_acceptance(self, petition_id, decision, reason, route=None, decided_at=None):
         app = self.context.app
         petition = app.decide_acceptance(UUID(petition_id), decision, reason, route, moment(decided_at))
         return petition_view(petition, app.history(petition.id))
 
-    @rpc
+    @command_rpc
     @command("get_petition")
     def get_petition(self, petition_id):
         app = self.context.app

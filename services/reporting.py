@@ -9,7 +9,7 @@ from nameko.rpc import rpc
 
 from reporting.queries import Statistics
 from reporting.readmodel import StatisticsReadModel
-from shared.providers import Context, Following, Observable, command
+from shared.providers import Context, Following, Observable, command, command_rpc
 
 SOURCES = ("intake", "dispatch")
 
@@ -24,12 +24,12 @@ class ReportingService(Following, Observable):
     name = "reporting"
     context = Context("reporting", build, follows=SOURCES)
 
-    @rpc
+    @command_rpc
     @command("summary")
     def summary(self, start, end, region=""):
         return self.context.app.summary(date.fromisoformat(start), date.fromisoformat(end), region)
 
-    @rpc
+    @command_rpc
     @command("volume")
     def volume(self, start, end, region="", granularity="month", by="channel"):
         return self.context.app.volume(date.fromisoformat(start), date.fromisoformat(end), region,

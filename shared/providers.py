@@ -8,6 +8,7 @@ import logging
 import time
 
 import eventlet
+from eventsourcing.persistence import RecordConflictError
 from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -27,20 +28,35 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 
 # Callers get these three back as instances, whatever the context's own subclass was.
-for _wire_error in (errors.NotFound, errors.Conflict, errors.InvalidCommand):
+WIRE_ERRORS = (errors.NotFound, errors.Conflict, errors.InvalidCommand)
+for _wire_error in WIRE_ERRORS:
     deserialize_to_instance(_wire_error)
+
+# A refused command is an answer, not a failure of the service: logged without a traceback.
+command_rpc = rpc(expected_exceptions=WIRE_ERRORS)
+CONFLICT_RETRIES = 3
 
 
 def command(name: str):
-    """Wraps an RPC method: counts and times it, and sends domain errors as the three wire errors."""
+    """Wraps an RPC method: counts and times it, re-runs it when a concurrent command saved the same
+    aggregate first (so it is judged against the new state), and sends domain errors as the three
+    wire errors."""
     def decorate(method):
+        def run(self, *args, **kwargs):
+            for attempt in range(CONFLICT_RETRIES):
+                try:
+                    return method(self, *args, **kwargs)
+                except RecordConflictError:
+                    if attempt == CONFLICT_RETRIES - 1:
+                        raise errors.Conflict("the record kept changing meanwhile; try again") from None
+
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
             service = self.name
             started = time.perf_counter()
             outcome = "ok"
             try:
-                return method(self, *args, **kwargs)
+                return run(self, *args, **kwargs)
             except errors.InvalidCommand as exc:
                 outcome = "invalid"
                 raise errors.InvalidCommand(str(exc), exc.errors) from None

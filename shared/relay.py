@@ -46,6 +46,9 @@ class PositionStore:
             self.conn = psycopg.connect(self.conninfo, autocommit=True)
             self.conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} (exchange text PRIMARY KEY, "
                                       "position bigint NOT NULL, published bigint NOT NULL)").format(self.table))
+            # A table from before `published` existed: at worst followers see one false gap.
+            self.conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS published bigint").format(self.table))
+            self.conn.execute(sql.SQL("UPDATE {} SET published = position WHERE published IS NULL").format(self.table))
             self.leading = False
         if not self.leading:
             row = self.conn.execute("SELECT pg_try_advisory_lock(%s)",

@@ -106,9 +106,11 @@ def problems(doc: dict, envelope: dict) -> list[str]:
     # Consumers must ignore unknown fields, so the schemas are open: check that nothing sent is
     # undocumented, or a field missing from the document would go unnoticed.
     attributes = documented_properties(doc, message["payload"])
-    found += [f"{key}: attribute {name} is not documented" for name in sorted(set(envelope) - set(attributes))]
+    found += [f"{key}: attribute {name} is not documented"
+              for name in sorted(set(envelope) - set(attributes))]
     data_fields = {name for sub in attributes.get("data", []) for name in documented_properties(doc, sub)}
-    found += [f"{key}: data.{name} is not documented" for name in sorted(set(envelope["data"]) - data_fields)]
+    found += [f"{key}: data.{name} is not documented"
+              for name in sorted(set(envelope["data"]) - data_fields)]
     return found
 
 
