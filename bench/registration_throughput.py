@@ -237,8 +237,8 @@ class Run:
         return sorted(self.answered[i] - self.sent[i] for i in self.ids)
 
 
-def closed_loop(run: Run, base_url: str, count: int, clients: int) -> None:
-    """C threads, each POSTing the next petition as soon as its previous one is answered."""
+def in_threads(threads: int, count: int, send) -> None:
+    """`threads` clients take petition numbers 0..count-1 in turn; send(session, i) posts one."""
     counter = itertools.count()
     counter_lock = threading.Lock()
 
@@ -249,43 +249,35 @@ def closed_loop(run: Run, base_url: str, count: int, clients: int) -> None:
                     i = next(counter)
                 if i >= count:
                     return
-                run.post(session, base_url, i)
+                send(session, i)
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for t in threads:
+    workers = [threading.Thread(target=client, daemon=True) for _ in range(threads)]
+    for t in workers:
         t.start()
-    for t in threads:
+    for t in workers:
         t.join()
+
+
+def closed_loop(run: Run, base_url: str, count: int, clients: int) -> None:
+    """C threads, each POSTing the next petition as soon as its previous one is answered."""
+    in_threads(clients, count, lambda session, i: run.post(session, base_url, i))
 
 
 def open_loop(run: Run, base_url: str, rate: float, count: int, senders: int) -> float:
     """Petition i is sent at start + i/rate, whatever the answers to earlier ones; returns the
     largest delay behind that schedule (a sender pool too small or a saturated machine)."""
-    counter = itertools.count()
-    counter_lock = threading.Lock()
     start = now() + 0.05
     behind = [0.0]
 
-    def sender() -> None:
-        with requests.Session() as session:
-            while True:
-                with counter_lock:
-                    i = next(counter)
-                if i >= count:
-                    return
-                due = start + i / rate
-                delay = due - now()
-                if delay > 0:
-                    time.sleep(delay)
-                else:
-                    behind[0] = max(behind[0], -delay)
-                run.post(session, base_url, i)
+    def send(session, i: int) -> None:
+        delay = start + i / rate - now()
+        if delay > 0:
+            time.sleep(delay)
+        else:
+            behind[0] = max(behind[0], -delay)
+        run.post(session, base_url, i)
 
-    threads = [threading.Thread(target=sender, daemon=True) for _ in range(senders)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(senders, count, send)
     return behind[0]
 
 
