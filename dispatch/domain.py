@@ -57,7 +57,7 @@ class Assignment(Aggregate):
     @classmethod
     def assign(cls, assignment_id: UUID, *, petition_id: UUID, unit_id: str, region_code: str,
                category: str, matter_type: str, accepted_at: datetime,
-               calendar: WorkingDayCalendar) -> "Assignment":
+               calendar: WorkingDayCalendar) -> Assignment:
         accepted_on = beijing_date(accepted_at)
         return cls._create(
             cls.Created, id=assignment_id, petition_id=petition_id, unit_id=unit_id,

@@ -59,7 +59,7 @@ class Petition(Aggregate):
 
     @classmethod
     def register(cls, petition_id: UUID, *, calendar: WorkingDayCalendar, received_at: datetime,
-                 **fields) -> "Petition":
+                 **fields) -> Petition:
         if fields["channel"] not in CHANNELS:
             raise InvalidCommand("unknown channel", {"channel": ["unknown channel"]})
         if fields["matter_type"] not in MATTER_TYPES:

@@ -17,7 +17,7 @@ class MatterIndex(Aggregate):
         return uuid5(NAMESPACE_URL, f"xinfang:matter:{petitioner_ref}:{category}:{region_code[:6]}")
 
     @classmethod
-    def for_matter(cls, petitioner_ref: str, category: str, region_code: str) -> "MatterIndex":
+    def for_matter(cls, petitioner_ref: str, category: str, region_code: str) -> MatterIndex:
         return cls._create(cls.Started, id=cls.create_id(petitioner_ref, category, region_code))
 
     @event("Started")

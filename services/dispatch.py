@@ -9,7 +9,9 @@ from dispatch.published import translate
 from dispatch.routing import RoutingTable, Rule, Unit
 from dispatch.views import assignment_view
 from shared.clock import moment
-from shared.providers import Context, Following, Observable, Publishing, command, command_rpc
+from shared.commands import command, command_rpc
+from shared.context import Context
+from shared.endpoints import Following, Observable, Publishing
 from shared.reference import load_reference
 from shared.workdays import configured_calendar
 

@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 from services.openapi import build_spec
 from shared import errors
 from shared.contracts import http as c
-from shared.providers import Observable
+from shared.commands import WIRE_ERRORS
+from shared.endpoints import Observable
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -66,7 +67,9 @@ def _id(value: str) -> str:
 
 
 def endpoint(method):
-    """The one place where failures become HTTP answers."""
+    """The one place where failures become HTTP answers. (Importing WIRE_ERRORS registers them, so
+    that the services' refusals arrive here as these exceptions, not as RemoteError.)"""
+    assert WIRE_ERRORS
     @wraps(method)
     def wrapper(self, request, *args, **kwargs):
         try:

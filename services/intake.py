@@ -8,7 +8,9 @@ from intake.application import IntakeApplication
 from intake.published import translate
 from intake.views import petition_view
 from shared.clock import moment
-from shared.providers import Context, Following, Observable, Publishing, command, command_rpc
+from shared.commands import command, command_rpc
+from shared.context import Context
+from shared.endpoints import Following, Observable, Publishing
 from shared.workdays import configured_calendar
 
 

@@ -9,7 +9,9 @@ from nameko.rpc import rpc
 
 from reporting.queries import Statistics
 from reporting.readmodel import StatisticsReadModel
-from shared.providers import Context, Following, Observable, command, command_rpc
+from shared.commands import command, command_rpc
+from shared.context import Context
+from shared.endpoints import Following, Observable
 
 SOURCES = ("intake", "dispatch")
 

@@ -7,7 +7,7 @@ published event before it (`previous`), so a follower can tell a skipped event f
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic

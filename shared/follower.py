@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from typing import Callable, Protocol
+from typing import Protocol
+from collections.abc import Callable
 
 import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, RecordConflictError

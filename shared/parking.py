@@ -17,7 +17,7 @@ class ParkedEvent(Aggregate):
         self.reason, self.envelope = reason, envelope
 
     @classmethod
-    def park(cls, source: str, envelope: dict, reason: str) -> "ParkedEvent":
+    def park(cls, source: str, envelope: dict, reason: str) -> ParkedEvent:
         return cls._create(cls.Parked, id=cls.create_id(source, envelope["position"]), source=source,
                            position=envelope["position"], type=envelope["type"],
                            reason=reason[:2000], envelope=envelope)

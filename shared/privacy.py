@@ -20,7 +20,7 @@ def id_number_is_valid(value: str) -> bool:
     value = value.upper()
     if not ID_NUMBER.match(value):
         return False
-    total = sum(int(digit) * weight for digit, weight in zip(value[:17], ID_WEIGHTS))
+    total = sum(int(digit) * weight for digit, weight in zip(value[:17], ID_WEIGHTS, strict=True))
     return ID_CHECK_CHARS[total % 11] == value[17]
 
 

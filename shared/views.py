@@ -6,15 +6,15 @@ from datetime import date, datetime
 from uuid import UUID
 
 
-def _plain(value):
+def plain(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, UUID):
         return str(value)
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -26,10 +26,7 @@ def event_type(event) -> str:
 def history(events, hidden: tuple[str, ...] = ()) -> list[dict]:
     entries = []
     for event in events:
-        detail = {k: _plain(v) for k, v in event.__dict__.items()
+        detail = {k: plain(v) for k, v in event.__dict__.items()
                   if k not in ("originator_id", "originator_version", "timestamp") and k not in hidden}
         entries.append({"type": event_type(event), "at": event.timestamp.isoformat(), **detail})
     return entries
-
-
-plain = _plain

@@ -1,6 +1,6 @@
 """The public HTTP contract (CONTRACTS.md §2) as marshmallow schemas: requests are loaded
 (validated) with these, responses dumped, and the OpenAPI document is generated from them."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -18,8 +18,8 @@ LONG_TEXT = validate.Length(min=1, max=20000)
 CATEGORIES = sorted(load_reference().category_codes)
 
 
-EARLIEST = datetime(1949, 10, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1949, 10, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class Text(fields.String):

@@ -16,7 +16,7 @@ from services.intake import IntakeService
 from shared import metrics
 from shared.feed import NotificationFeed
 from shared.follower import Follower
-from shared.providers import RemoteSource
+from shared.context import RemoteSource
 from shared.relay import Relay, Unroutable
 from tests.integration.conftest import app_env, drain
 from tests.support import petition

@@ -3,7 +3,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from shared import errors
-from shared.providers import command
+from shared.commands import command
 
 
 class Service:

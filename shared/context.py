@@ -1,24 +1,13 @@
-"""nameko wiring for a context: its application, relay and followers as one DependencyProvider,
-the translation of domain errors for RPC, and the /metrics and /health endpoints."""
+"""A bounded context inside its nameko service: its application, relay and followers as one
+DependencyProvider, and the RPC client that fetches a source's notifications."""
 from __future__ import annotations
 
-import functools
-import json
 import logging
-import time
 
 import eventlet
-from eventsourcing.persistence import RecordConflictError
-from nameko.exceptions import deserialize_to_instance
-from nameko.rpc import rpc
-from nameko.timer import timer
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
-from nameko.web.handlers import http
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from werkzeug.wrappers import Response
 
-from shared import errors, metrics
 from shared.feed import NotificationFeed
 from shared.follower import Follower
 from shared.persistence import application_env, ensure_schema
@@ -26,54 +15,6 @@ from shared.relay import Relay
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Callers get these three back as instances, whatever the context's own subclass was.
-WIRE_ERRORS = (errors.NotFound, errors.Conflict, errors.InvalidCommand)
-for _wire_error in WIRE_ERRORS:
-    deserialize_to_instance(_wire_error)
-
-# A refused command is an answer, not a failure of the service: logged without a traceback.
-command_rpc = rpc(expected_exceptions=WIRE_ERRORS)
-CONFLICT_RETRIES = 3
-
-
-def command(name: str):
-    """Wraps an RPC method: counts and times it, re-runs it when a concurrent command saved the same
-    aggregate first (so it is judged against the new state), and sends domain errors as the three
-    wire errors."""
-    def decorate(method):
-        def run(self, *args, **kwargs):
-            for attempt in range(CONFLICT_RETRIES):
-                try:
-                    return method(self, *args, **kwargs)
-                except RecordConflictError:
-                    if attempt == CONFLICT_RETRIES - 1:
-                        raise errors.Conflict("the record kept changing meanwhile; try again") from None
-
-        @functools.wraps(method)
-        def wrapper(self, *args, **kwargs):
-            service = self.name
-            started = time.perf_counter()
-            outcome = "ok"
-            try:
-                return run(self, *args, **kwargs)
-            except errors.InvalidCommand as exc:
-                outcome = "invalid"
-                raise errors.InvalidCommand(str(exc), exc.errors) from None
-            except errors.NotFound as exc:
-                outcome = "not_found"
-                raise errors.NotFound(str(exc)) from None
-            except errors.Conflict as exc:
-                outcome = "conflict"
-                raise errors.Conflict(str(exc)) from None
-            except Exception:
-                outcome = "error"
-                raise
-            finally:
-                metrics.COMMANDS.labels(service, name, outcome).inc()
-                metrics.COMMAND_SECONDS.labels(service, name).observe(time.perf_counter() - started)
-        return wrapper
-    return decorate
 
 
 class RemoteSource:
@@ -205,38 +146,3 @@ class Context(DependencyProvider):
             status["relay_active"] = self.relay.positions.leading
         status["tracking"] = {s: f.tracked for s, f in self.followers.items()}
         return status
-
-
-class Observable:
-    """/metrics for Prometheus and /health for the orchestrator, on the service's own port."""
-
-    @http("GET", "/metrics")
-    def metrics(self, request):
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
-
-    @http("GET", "/health")
-    def health(self, request):
-        return Response(json.dumps(self.health_status()), mimetype="application/json")
-
-    def health_status(self) -> dict:
-        return self.context.health()
-
-
-class Publishing:
-    """What a service whose events others follow answers: its log from a position, its parked events."""
-
-    @rpc
-    def notifications(self, after, limit=200):
-        return self.context.notifications(after, limit)
-
-    @rpc
-    def parked_events(self):
-        return self.context.app.parked_events()
-
-
-class Following:
-    """The periodic catch-up that makes delivery complete whatever the broker lost."""
-
-    @timer(interval=Settings().catch_up_interval)
-    def catch_up(self):
-        self.context.catch_up()

@@ -1,0 +1,59 @@
+"""RPC commands: the three errors a caller gets back, and the wrapper every command runs in."""
+from __future__ import annotations
+
+import functools
+import time
+
+from eventsourcing.persistence import RecordConflictError
+from nameko.exceptions import deserialize_to_instance
+from nameko.rpc import rpc
+
+from shared import errors, metrics
+
+# Callers get these three back as instances, whatever the context's own subclass was.
+WIRE_ERRORS = (errors.NotFound, errors.Conflict, errors.InvalidCommand)
+for _wire_error in WIRE_ERRORS:
+    deserialize_to_instance(_wire_error)
+
+# A refused command is an answer, not a failure of the service: logged without a traceback.
+command_rpc = rpc(expected_exceptions=WIRE_ERRORS)
+CONFLICT_RETRIES = 3
+
+
+def command(name: str):
+    """Wraps an RPC method: counts and times it, re-runs it when a concurrent command saved the same
+    aggregate first (so it is judged against the new state), and sends domain errors as the three
+    wire errors."""
+    def decorate(method):
+        def run(self, *args, **kwargs):
+            for attempt in range(CONFLICT_RETRIES):
+                try:
+                    return method(self, *args, **kwargs)
+                except RecordConflictError:
+                    if attempt == CONFLICT_RETRIES - 1:
+                        raise errors.Conflict("the record kept changing meanwhile; try again") from None
+
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            service = self.name
+            started = time.perf_counter()
+            outcome = "ok"
+            try:
+                return run(self, *args, **kwargs)
+            except errors.InvalidCommand as exc:
+                outcome = "invalid"
+                raise errors.InvalidCommand(str(exc), exc.errors) from None
+            except errors.NotFound as exc:
+                outcome = "not_found"
+                raise errors.NotFound(str(exc)) from None
+            except errors.Conflict as exc:
+                outcome = "conflict"
+                raise errors.Conflict(str(exc)) from None
+            except Exception:
+                outcome = "error"
+                raise
+            finally:
+                metrics.COMMANDS.labels(service, name, outcome).inc()
+                metrics.COMMAND_SECONDS.labels(service, name).observe(time.perf_counter() - started)
+        return wrapper
+    return decorate
