@@ -5,6 +5,8 @@ import logging
 import uuid
 from functools import wraps
 
+import eventlet
+
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from marshmallow import ValidationError
 from nameko.exceptions import RemoteError
@@ -17,10 +19,16 @@ from shared import errors
 from shared.contracts import http as c
 from shared.commands import WIRE_ERRORS
 from shared.endpoints import Observable
+from shared.settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 IDEMPOTENCY_NAMESPACE = uuid.UUID("5f0c1a52-8a3e-4f55-9d3c-6b1f9b0c2a10")
+TIMEOUT = Settings().gateway_timeout
+
+
+class ServiceUnavailable(Exception):
+    pass
 
 
 @functools.cache
@@ -73,7 +81,15 @@ def endpoint(method):
     @wraps(method)
     def wrapper(self, request, *args, **kwargs):
         try:
-            return method(self, request, *args, **kwargs)
+            with eventlet.Timeout(TIMEOUT, ServiceUnavailable):
+                return method(self, request, *args, **kwargs)
+        except ServiceUnavailable:
+            # The command may still run when the service comes back: retrying is safe (an
+            # Idempotency-Key registers once; a repeated command meets a 409).
+            log.warning("%s: no answer within %ss", method.__name__, TIMEOUT)
+            response = _json(503, {"message": "a service did not answer in time; try again"})
+            response.headers["Retry-After"] = "5"
+            return response
         except BadBody as exc:
             return _json(400, {"errors": {"_body": [str(exc)]}})
         except ValidationError as exc:

@@ -26,6 +26,8 @@ class Settings:
     home_bureau: str = field(default_factory=lambda: _env("XINFANG_HOME_BUREAU", ""))
     reference_dir: str = field(default_factory=lambda: _env("XINFANG_REFERENCE_DIR", ""))
     calendar_overrides: str = field(default_factory=lambda: _env("XINFANG_CALENDAR_OVERRIDES", ""))
+    # How long the gateway waits for a service before answering 503 (nameko 2's RPC has no timeout).
+    gateway_timeout: float = field(default_factory=lambda: float(_env("XINFANG_GATEWAY_TIMEOUT", "30")))
     catch_up_interval: float = field(default_factory=lambda: float(_env("XINFANG_CATCH_UP_SECONDS", "2")))
     relay_poll_interval: float = field(default_factory=lambda: float(_env("XINFANG_RELAY_POLL_SECONDS", "0.2")))
 
