@@ -7,6 +7,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import RecordConflictError
 
+from intake.agency_intake import AgencyIntake
 from intake.domain import Petition
 from intake.repeats import MatterIndex
 from shared.application import ContextApplication
@@ -20,12 +21,13 @@ class PetitionNotFound(NotFound):
     pass
 
 
-class IntakeApplication(ContextApplication):
+class IntakeApplication(AgencyIntake, ContextApplication):
     name = "intake"
 
     def __init__(self, env=None, *, pseudonym_key: bytes, clock: Clock | None = None,
-                 calendar: WorkingDayCalendar | None = None):
+                 calendar: WorkingDayCalendar | None = None, agency_categories: dict | None = None):
         super().__init__(env)
+        self.agency_categories = agency_categories or {}
         self.pseudonym_key = pseudonym_key
         self.clock = clock or SystemClock()
         self.calendar = calendar or WorkingDayCalendar()
@@ -45,7 +47,9 @@ class IntakeApplication(ContextApplication):
                       received_at=when(received_at, self.clock, "received_at"))
         for _ in range(10):
             try:
-                return self._register_new(petition_id, **fields)
+                petition, index = self._new_petition(petition_id, **fields)
+                self.save(petition, index)
+                return petition
             except RecordConflictError:
                 # Either this id was registered before (a retry), or a simultaneous petition on the
                 # same matter took the index's next version: then the index is read again.
@@ -55,8 +59,9 @@ class IntakeApplication(ContextApplication):
                     continue
         raise RuntimeError("the matter index kept changing; registration not saved")
 
-    def _register_new(self, petition_id: UUID, *, petitioner: dict, region_code: str, category: str,
-                      received_at: datetime, **fields) -> Petition:
+    def _new_petition(self, petition_id: UUID, *, petitioner: dict, region_code: str, category: str,
+                      received_at: datetime, **fields) -> tuple[Petition, MatterIndex]:
+        """A new petition and the repeat index it joins, to be saved together."""
         ref = self.petitioner_ref(petitioner)
         index_id = MatterIndex.create_id(ref, category, region_code)
         try:
@@ -68,8 +73,7 @@ class IntakeApplication(ContextApplication):
             petitioner_ref=ref, region_code=region_code, category=category, repeat_of=index.original,
             **fields)
         index.add(petition_id)
-        self.save(petition, index)
-        return petition
+        return petition, index
 
     def decide_acceptance(self, petition_id: UUID, decision: str, reason: str,
                           route: str | None = None, decided_at: datetime | None = None) -> Petition:

@@ -5,10 +5,13 @@ the name, ID number or phone.
 """
 from __future__ import annotations
 
+from intake.agency import MEDIATION_LAYERS, AgencyEvent
+from intake.dead_letters import DeadLetter
 from intake.domain import Petition
 from intake.repeats import MatterIndex
 from shared.feed import translator
 from shared.parking import ParkedEvent, published_parked
+from shared.privacy import mask_name, mask_phone
 
 
 def _registered(e: Petition.Registered) -> tuple[str, dict]:
@@ -38,6 +41,23 @@ def _progressed(e) -> tuple[str, dict]:
 
 
 
+PUBLIC_FACTS = ("order_no", "alert_no", "case_no", "category", "case_type", "mediation_id", "confirmed",
+                "transfer_to_petition")
+
+
+def _agency_event(e: AgencyEvent.Received) -> tuple[str, dict]:
+    # Titles, contents and summaries are free text that may name people: they stay in intake.
+    layer = MEDIATION_LAYERS.get(e.type)
+    return "agency_event.received", {
+        "agency_event_id": str(e.originator_id), "agency": e.agency, "source": e.source,
+        "event_id": e.event_id, "type": e.type, "region_code": e.region_code,
+        "occurred_at": e.occurred_at.isoformat(),
+        "facts": {k: v for k, v in e.facts.items() if k in PUBLIC_FACTS},
+        "petition_id": str(e.petition_id) if e.petition_id else None,
+        "mediation_layer": layer,
+        "parties": [{"name": mask_name(p.get("name")), "phone": mask_phone(p.get("phone"))} for p in e.parties]}
+
+
 translate = translator({
     Petition.Registered: _registered,
     Petition.AcceptanceDecided: _decided,
@@ -46,5 +66,9 @@ translate = translator({
     # The repeat index is intake's own bookkeeping; others learn of repeats from `repeat_of`.
     MatterIndex.Started: None,
     MatterIndex.PetitionAdded: None,
+    AgencyEvent.Received: _agency_event,
+    # Dead letters hold the raw body (it may carry personal data): operators read them in intake.
+    DeadLetter.Recorded: None,
+    DeadLetter.Resolved: None,
     ParkedEvent.Parked: published_parked,
 })

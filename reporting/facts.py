@@ -47,4 +47,8 @@ def updates(envelope: dict) -> list[FactUpdate]:
     if kind == "assignment.evaluated":
         return [FactUpdate("assignments", d["assignment_id"], {
             "rating": d["rating"], "rated_on": _on(d["rated_at"])})]
+    if kind == "agency_event.received":
+        return [FactUpdate("agency_events", d["agency_event_id"], {
+            "agency": d["agency"], "type": d["type"], "region_code": d["region_code"] or "",
+            "occurred_on": _on(d["occurred_at"])})]
     return []

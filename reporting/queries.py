@@ -47,14 +47,28 @@ class Statistics:
 
     def volume(self, start: date, end: date, region: str = "", granularity: str = "month",
                by: str = "channel") -> dict:
-        current = self.readmodel.volume(start, end, region, granularity, by)
-        previous = self.readmodel.volume(statistics.year_earlier(start), statistics.year_earlier(end),
-                                         region, granularity, by, shift_years=1)
-        earlier = {(row["period"], row["key"]): row["count"] for row in previous}
-        keys = sorted({(r["period"], r["key"]) for r in current} | set(earlier))
-        now = {(row["period"], row["key"]): row["count"] for row in current}
+        now = keyed(self.readmodel.volume(start, end, region, granularity, by), by)
+        earlier = keyed(self.readmodel.volume(statistics.year_earlier(start), statistics.year_earlier(end),
+                                              region, granularity, by, shift_years=1), by)
+        keys = sorted(set(now) | set(earlier))
         return {"granularity": granularity, "by": by, "series": [
             {"period": period.isoformat(), "key": key, "count": now.get((period, key), 0),
              "previous_year_count": earlier.get((period, key), 0),
              "yoy": statistics.yoy(now.get((period, key), 0), earlier.get((period, key), 0))}
             for period, key in keys]}
+
+
+def keyed(rows: list[dict], by: str) -> dict[tuple, int]:
+    """(period, key) → count. Agency rows (with a `type`) count in their five-volume keys; by
+    channel, petitions are keyed by their channel (statistics.petition_channel_key)."""
+    counts: dict[tuple, int] = {}
+    for row in rows:
+        if "type" in row:
+            keys = statistics.AGENCY_VOLUMES.get(row["type"], ())
+        elif by == "channel":
+            keys = (statistics.petition_channel_key(row["key"]),)
+        else:
+            keys = (row["key"],)
+        for key in keys:
+            counts[(row["period"], key)] = counts.get((row["period"], key), 0) + row["count"]
+    return counts

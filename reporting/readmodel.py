@@ -19,9 +19,12 @@ COLUMNS = {
         "petition_id": "uuid", "unit_id": "text", "handling_deadline": "date", "replied_on": "date",
         "on_time": "boolean", "outcome": "text", "evaluation_deadline": "date", "rating": "text",
         "rated_on": "date"}),
+    "agency_events": ("agency_event_id", {
+        "agency": "text", "type": "text", "region_code": "text", "occurred_on": "date"}),
 }
 INDEXES = ("CREATE INDEX IF NOT EXISTS {pfx}petitions_received ON {schema}.{pfx}petitions (received_on, region_code)",
-           "CREATE INDEX IF NOT EXISTS {pfx}assignments_petition ON {schema}.{pfx}assignments (petition_id)")
+           "CREATE INDEX IF NOT EXISTS {pfx}assignments_petition ON {schema}.{pfx}assignments (petition_id)",
+           "CREATE INDEX IF NOT EXISTS {pfx}agency_events_on ON {schema}.{pfx}agency_events (occurred_on, region_code)")
 
 
 class StatisticsReadModel(PostgresTrackingRecorder):
@@ -118,6 +121,9 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                 WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
             """).format(self.table("assignments"), self.table("petitions")), params)
             counts.update(curs.fetchone())
+            curs.execute(SQL("SELECT type, count(*) AS n FROM {} WHERE occurred_on BETWEEN %(start)s AND %(end)s "
+                             "AND region_code LIKE %(region)s GROUP BY type").format(self.table("agency_events")), params)
+            counts["agency"] = {row["type"]: row["n"] for row in curs.fetchall()}
         return counts
 
     def volume(self, start: date, end: date, region: str, granularity: str, key: str,
@@ -135,7 +141,17 @@ class StatisticsReadModel(PostgresTrackingRecorder):
             """).format(key_sql, self.table("petitions")),
                 {"gran": granularity, "shift": shift_years, "start": start, "end": end,
                  "region": region + "%", "key_len": region_key_length(region)})
-            return [dict(r) for r in curs.fetchall()]
+            rows = [dict(r) for r in curs.fetchall()]
+            if key == "channel":
+                curs.execute(SQL("""
+                    SELECT date_trunc(%(gran)s, occurred_on + make_interval(years => %(shift)s))::date AS period,
+                           type, count(*) AS count
+                    FROM {} WHERE occurred_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
+                    GROUP BY 1, 2
+                """).format(self.table("agency_events")),
+                    {"gran": granularity, "shift": shift_years, "start": start, "end": end, "region": region + "%"})
+                rows += [dict(r) for r in curs.fetchall()]
+            return rows
 
 
 def region_key_length(region: str) -> int:

@@ -7,6 +7,29 @@ from __future__ import annotations
 from datetime import date
 
 RESOLVED_RATINGS = ("satisfied", "basically_satisfied")
+
+# The five volumes (五量) bureaus report together, and which agency events count in which. A 110
+# dispute handed over for mediation is both an alert and a mediation; a court referral is a
+# mediation (pre-litigation), not a filed case.
+FIVE_VOLUMES = ("hotline12345", "police110", "court", "petitions", "mediation")
+AGENCY_VOLUMES = {"work_order.created": ("hotline12345",), "alert.received": ("police110",),
+                  "alert.transferred": ("police110", "mediation"), "case.filed": ("court",),
+                  "mediation.referred": ("mediation",)}
+
+
+def five_volumes(petitions: int, agency_counts: dict[str, int]) -> dict[str, int]:
+    volumes = dict.fromkeys(FIVE_VOLUMES, 0)
+    volumes["petitions"] = petitions
+    for kind, count in agency_counts.items():
+        for volume in AGENCY_VOLUMES.get(kind, ()):
+            volumes[volume] += count
+    return volumes
+
+
+def petition_channel_key(channel: str) -> str:
+    """Petitions by channel beside the agency volumes: a petition that came as a 12345 work order
+    is keyed apart from the work orders themselves, which are counted already."""
+    return f"petition:{channel}" if channel in ("hotline12345", "police110", "court") else channel
 COUNT_KEYS = ("received", "persons", "accepted", "repeats")
 
 
@@ -42,7 +65,11 @@ def rates(c: dict) -> dict:
 
 def summary(current: dict, previous: dict) -> dict:
     this, last = rates(current), rates(previous)
-    return {**this, "previous_year": last, "yoy": {k: yoy(this[k], last[k]) for k in COUNT_KEYS}}
+    this["five_volumes"] = five_volumes(current["received"], current.get("agency", {}))
+    last["five_volumes"] = five_volumes(previous["received"], previous.get("agency", {}))
+    changes = {k: yoy(this[k], last[k]) for k in COUNT_KEYS}
+    changes["five_volumes"] = {k: yoy(this["five_volumes"][k], last["five_volumes"][k]) for k in FIVE_VOLUMES}
+    return {**this, "previous_year": last, "yoy": changes}
 
 
 def year_earlier(day: date) -> date:

@@ -184,3 +184,16 @@ class GatewayService(Observable):
 
     def health_status(self):
         return {"service": self.name}
+
+    @http("GET", "/api/dead-letters")
+    @endpoint
+    def dead_letters(self, request):
+        q = schema(c.DeadLetterQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.DeadLetterPageSchema).dump(self.intake.dead_letters(q["after"], q["limit"])))
+
+    @http("POST", "/api/dead-letters/<string:letter_id>/resubmit")
+    @endpoint
+    def resubmit_dead_letter(self, request, letter_id):
+        letter_id = _id(letter_id)
+        command = _body(request, c.ResubmitSchema)
+        return _json(200, schema(c.ResubmittedSchema).dump(self.intake.resubmit_dead_letter(letter_id, **command)))

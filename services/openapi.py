@@ -18,6 +18,10 @@ OPERATIONS = [
     ("post", "/api/assignments/{id}/evaluation", "The petitioner's rating (评价)", c.EvaluationSchema, None, "200", c.AssignmentSchema),
     ("get", "/api/stats/summary", "Counts and rates with the same period a year earlier", None, c.PeriodQuerySchema, "200", None),
     ("get", "/api/stats/volume", "Volumes by period and channel, region or category", None, c.VolumeQuerySchema, "200", None),
+    ("get", "/api/dead-letters", "Messages from other agencies that were refused, with the reason", None,
+     c.DeadLetterQuerySchema, "200", c.DeadLetterPageSchema),
+    ("post", "/api/dead-letters/{id}/resubmit", "Process a refused message again once its sender fixed it",
+     c.ResubmitSchema, None, "200", c.ResubmittedSchema),
 ]
 
 

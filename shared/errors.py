@@ -26,3 +26,12 @@ class InvalidCommand(DomainError):
 
     def __str__(self) -> str:
         return self.args[0]
+
+
+class Rejected(Exception):
+    """A message from another system that is wrong in itself (not our failure): it is dead-lettered
+    at once with `reason` (a short code) and `errors` (field → messages), never retried."""
+
+    def __init__(self, reason: str, errors: dict | None = None):
+        super().__init__(reason)
+        self.reason, self.errors = reason, errors or {}

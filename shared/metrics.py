@@ -16,3 +16,7 @@ PARKED = Counter("xinfang_dead_letters_total", "Events parked after repeated fai
                  ["service", "source"])
 HANDLER_FAILURES = Counter("xinfang_handler_failures_total", "Failed attempts to process an event",
                            ["service", "source"])
+INBOUND = Counter("xinfang_inbound_events_total", "Messages from other agencies",
+                  ["exchange", "type", "outcome"])
+INBOUND_DEAD_LETTERS = Counter("xinfang_inbound_dead_letters_total",
+                               "Messages from other agencies refused and dead-lettered", ["exchange", "reason"])

@@ -51,3 +51,14 @@ def pseudonym(key: bytes, *parts: str) -> str:
     finding repeat petitions without keeping who they are."""
     message = "\x1f".join(p.strip().upper() for p in parts).encode("utf-8")
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+ID_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?!\d)")
+MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def mask_in_text(text: str) -> str:
+    """Free text shown to operators (a refused message's body) with ID numbers and mobile numbers
+    masked wherever they stand."""
+    text = ID_IN_TEXT.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], text)
+    return MOBILE_IN_TEXT.sub(lambda m: m.group(1) + "****" + m.group(3), text)

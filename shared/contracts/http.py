@@ -11,8 +11,10 @@ from shared.privacy import id_number_is_valid
 from shared.reference import load_reference
 
 PETITION_CHANNELS = ("visit", "letter", "online", "phone", "fax")
-REGION_CODE = validate.Regexp(r"^(\d{6}|\d{9}|\d{12})$", error="an administrative division code of 6, 9 or 12 digits")
-REGION_PREFIX = validate.Regexp(r"^\d{0,12}$", error="digits of an administrative division code")
+# [0-9] and \Z, not \d and $: those admit other scripts' digits and a trailing newline.
+REGION_CODE = validate.Regexp(r"^(?:[0-9]{6}|[0-9]{9}|[0-9]{12})\Z",
+                              error="an administrative division code of 6, 9 or 12 digits")
+REGION_PREFIX = validate.Regexp(r"^[0-9]{0,12}\Z", error="digits of an administrative division code")
 TEXT = validate.Length(min=1, max=200)
 LONG_TEXT = validate.Length(min=1, max=20000)
 CATEGORIES = sorted(load_reference().category_codes)
@@ -56,7 +58,7 @@ def _id_number(value: str) -> None:
 class PetitionerSchema(Schema):
     name = Text(required=True, validate=validate.Length(min=1, max=50))
     id_number = Text(validate=_id_number, allow_none=True)
-    phone = Text(validate=validate.Regexp(r"^\+?[\d\-]{5,20}$", error="a phone number"), allow_none=True)
+    phone = Text(validate=validate.Regexp(r"^\+?[0-9\-]{5,20}\Z", error="a phone number"), allow_none=True)
 
 
 class PetitionCreateSchema(Schema):
@@ -129,6 +131,16 @@ class VolumeQuerySchema(PeriodQuerySchema):
     by = Text(load_default="channel", validate=validate.OneOf(("channel", "region", "category")))
 
 
+class DeadLetterQuerySchema(Schema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0), strict=False)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200), strict=False)
+
+
+class ResubmitSchema(Schema):
+    by = Text(required=True, validate=validate.Length(min=1, max=50),
+              metadata={"description": "the operator re-submitting it, for the record"})
+
+
 # -- responses ------------------------------------------------------------------------------
 class HistoryEntrySchema(Schema):
     type = fields.String()
@@ -173,3 +185,26 @@ class AssignmentSchema(Schema):
 class ErrorSchema(Schema):
     errors = fields.Dict(metadata={"description": "field name → list of messages"})
     message = fields.String()
+
+
+class DeadLetterSchema(Schema):
+    id = fields.String()
+    exchange = fields.String()
+    routing_key = fields.String()
+    content_type = fields.String(allow_none=True)
+    reason = fields.String(metadata={"description": "a short code: not_json, invalid_data, …"})
+    errors = fields.Dict()
+    received_at = fields.String()
+    resolved = fields.Boolean()
+    body_bytes = fields.Integer()
+    body = fields.String(metadata={"description": "the original body (first 64 KiB), ID and phone numbers masked"})
+
+
+class DeadLetterPageSchema(Schema):
+    items = fields.List(fields.Nested(DeadLetterSchema))
+    next_after = fields.Integer(metadata={"description": "pass as `after` for the next page; 0 at the end"})
+
+
+class ResubmittedSchema(Schema):
+    dead_letter = fields.Nested(DeadLetterSchema)
+    agency_event_id = fields.String(allow_none=True)

@@ -1,7 +1,7 @@
 """Schemas of the reference data files a bureau edits (units, categories, routing table)."""
 from marshmallow import Schema, fields, validate
 
-REGION_CODE = validate.Regexp(r"^(\d{6}|\d{9}|\d{12})$", error="6, 9 or 12 digits")
+REGION_CODE = validate.Regexp(r"^(?:[0-9]{6}|[0-9]{9}|[0-9]{12})\Z", error="6, 9 or 12 digits")
 
 
 class CategorySchema(Schema):
@@ -21,6 +21,6 @@ class UnitSchema(Schema):
 
 
 class RuleSchema(Schema):
-    region_prefix = fields.String(required=True, validate=validate.Regexp(r"^\d{2,12}$"))
+    region_prefix = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{2,12}\Z"))
     category = fields.String(required=True)
     unit = fields.String(required=True)

@@ -15,6 +15,7 @@ class Reference:
     categories: list[dict]
     units: list[dict]
     rules: list[dict]
+    agency_categories: dict[str, str]  # another agency's category label → ours
 
     @property
     def category_codes(self) -> set[str]:
@@ -27,10 +28,14 @@ def load_reference(directory: str | Path | None = None) -> Reference:
     def read(name: str, schema) -> list[dict]:
         return schema(many=True).load(json.loads((directory / name).read_text(encoding="utf-8")))
 
+    mapping_file = directory / "agency_categories.json"
+    mapping = json.loads(mapping_file.read_text(encoding="utf-8")) if mapping_file.exists() else {}
     ref = Reference(read("categories.json", CategorySchema), read("units.json", UnitSchema),
-                    read("routing.json", RuleSchema))
+                    read("routing.json", RuleSchema), mapping)
     unit_ids = {u["id"] for u in ref.units}
     for rule in ref.rules:
         if rule["unit"] not in unit_ids or rule["category"] not in ref.category_codes:
             raise ValueError(f"routing rule names an unknown unit or category: {rule}")
+    if not set(ref.agency_categories.values()) <= ref.category_codes:
+        raise ValueError("agency_categories.json maps to categories that categories.json lacks")
     return ref

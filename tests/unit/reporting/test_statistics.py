@@ -4,6 +4,7 @@ from datetime import date, datetime
 import pytest
 
 from reporting.facts import FactUpdate, updates
+from reporting import statistics
 from reporting.statistics import rates, summary, year_earlier, yoy
 from shared.clock import BEIJING
 from shared.envelope import make_envelope
@@ -41,8 +42,10 @@ def test_year_on_year_change():
     assert yoy(15, 20) == pytest.approx(-0.25)
     assert yoy(5, 0) is None
     s = summary(COUNTS, {**EMPTY, "received": 32, "persons": 30, "accepted": 0, "repeats": 8})
-    assert s["yoy"] == {"received": pytest.approx(0.25), "persons": 0.0, "accepted": None,
-                        "repeats": pytest.approx(0.25)}
+    assert {k: v for k, v in s["yoy"].items() if k != "five_volumes"} == {
+        "received": pytest.approx(0.25), "persons": 0.0, "accepted": None, "repeats": pytest.approx(0.25)}
+    assert s["yoy"]["five_volumes"]["petitions"] == pytest.approx(0.25)
+    assert s["yoy"]["five_volumes"]["court"] is None  # no court cases either year
     assert s["previous_year"]["received"] == 32
 
 
@@ -89,3 +92,15 @@ def test_decisions_replies_and_ratings_set_their_columns():
 def test_events_the_statistics_do_not_use_set_nothing():
     assert updates(envelope("petition.assignment_linked", {"petition_id": "p1"})) == []
     assert updates(envelope("event.parked", {"source": "intake", "position": 3})) == []
+
+
+def test_the_five_volumes_count_each_agency_event_where_bureaus_count_it():
+    volumes = statistics.five_volumes(12, {"work_order.created": 40, "alert.received": 20,
+                                           "alert.transferred": 3, "case.filed": 6,
+                                           "mediation.referred": 2, "judicial_confirmation.decided": 1})
+    assert volumes == {"hotline12345": 40, "police110": 23, "court": 6, "petitions": 12, "mediation": 5}
+
+
+def test_petitions_from_agencies_are_keyed_apart_from_the_agencies_own_volumes():
+    assert statistics.petition_channel_key("visit") == "visit"
+    assert statistics.petition_channel_key("hotline12345") == "petition:hotline12345"

@@ -1,0 +1,128 @@
+"""Consuming other agencies' exchanges: raw bytes in, each message either processed once or
+dead-lettered with its reason — never dropped, and the consumer never stops on bad input.
+
+Queues are quorum queues with a delivery limit and a dead-letter exchange, so a message whose
+processing keeps failing (not its content: a bug, a database that stays down) is also parked by
+the broker after a bounded number of attempts rather than retried forever.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from collections.abc import Callable
+
+from kombu import Connection, Consumer, Exchange, Producer, Queue, binding
+from nameko.extensions import DependencyProvider
+
+from shared import metrics
+from shared.errors import Rejected
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTER_EXCHANGE = "xinfang.dead-letters"
+DEAD_LETTER_QUEUE = "xinfang.dead-letters"
+DELIVERY_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class Delivery:
+    exchange: str
+    routing_key: str
+    body: bytes
+    content_type: str | None
+
+
+def dead_letter_exchange() -> Exchange:
+    return Exchange(DEAD_LETTER_EXCHANGE, type="fanout", durable=True)
+
+
+def inbound_queue(consumer: str, exchange: str, routing_keys: tuple[str, ...]) -> Queue:
+    source = Exchange(exchange, type="topic", durable=True)
+    return Queue(f"{consumer}.inbound.{exchange}", bindings=[binding(source, routing_key=key) for key in routing_keys],
+                 durable=True,
+        queue_arguments={"x-queue-type": "quorum", "x-delivery-limit": DELIVERY_LIMIT,
+                         "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+                         "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"})
+
+
+class InboundConsumer(DependencyProvider):
+    """`handle(app, delivery)` processes a message (raising Rejected for bad content);
+    `keep(app, delivery, rejected)` records a refused one for operators."""
+
+    def __init__(self, bindings: dict[str, tuple[str, ...]], handle: Callable, keep: Callable,
+                 context_attr: str = "context", prefetch: int = 50):
+        self.bindings, self.handle, self.keep = bindings, handle, keep
+        self.context_attr, self.prefetch = context_attr, prefetch
+        self.stopped = threading.Event()
+
+    def start(self):
+        self.context = next(d for d in self.container.dependencies if d.attr_name == self.context_attr)
+        self.queues = [inbound_queue(self.container.service_name, exchange, keys)
+                       for exchange, keys in self.bindings.items()]
+        self.container.spawn_managed_thread(self.run)
+
+    def stop(self):
+        self.stopped.set()
+
+    def run(self) -> None:
+        backoff = 0.5
+        while not self.stopped.is_set():
+            try:
+                with Connection(self.container.config["AMQP_URI"], heartbeat=10) as connection:
+                    self._consume(connection)
+            except Exception as exc:  # the consumer must outlive broker restarts
+                log.warning("inbound consumer: %s: %s; reconnecting", type(exc).__name__, exc)
+                self.stopped.wait(backoff)
+                backoff = min(backoff * 2, 10)
+
+    def _consume(self, connection: Connection) -> None:
+        channel = connection.channel()
+        channel.basic_qos(0, self.prefetch, False)
+        dead_letters = dead_letter_exchange()
+        dead_letters(channel).declare()
+        Queue(DEAD_LETTER_QUEUE, exchange=dead_letters, durable=True)(channel).declare()
+        for queue in self.queues:
+            queue(channel).declare()
+        publishing = connection.clone(transport_options={"confirm_publish": True})
+        self._dead_letter_producer = Producer(publishing.channel(), exchange=dead_letters)
+        with Consumer(channel, queues=self.queues, on_message=self._on_message):
+            while not self.stopped.is_set():
+                try:
+                    connection.drain_events(timeout=1)
+                except TimeoutError:
+                    connection.heartbeat_check()
+        publishing.release()
+
+    def _on_message(self, message) -> None:
+        info = message.delivery_info
+        delivery = Delivery(info.get("exchange", ""), info.get("routing_key", ""), message.body
+                            if isinstance(message.body, bytes) else str(message.body).encode("utf-8", "replace"),
+                            message.content_type)
+        app = self.context.app
+        try:
+            self.handle(app, delivery)
+            metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "processed").inc()
+        except Rejected as rejected:
+            self._dead_letter(delivery, rejected)
+            self.keep(app, delivery, rejected)
+            metrics.INBOUND_DEAD_LETTERS.labels(delivery.exchange, rejected.reason).inc()
+        except Exception as exc:
+            # Not the message's fault (or not known to be): try again later; after the delivery
+            # limit the broker dead-letters it (with x-death headers) instead of looping forever.
+            log.warning("inbound %s/%s failed: %s: %s", delivery.exchange, delivery.routing_key,
+                        type(exc).__name__, exc)
+            metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "failed").inc()
+            self.stopped.wait(1.0)
+            message.requeue()
+            return
+        message.ack()
+
+    def _dead_letter(self, delivery: Delivery, rejected: Rejected) -> None:
+        self._dead_letter_producer.publish(
+            delivery.body, routing_key=delivery.routing_key, serializer=None,
+            content_type=delivery.content_type or "application/octet-stream", content_encoding="binary",
+            delivery_mode=2, headers={
+                "x-reason": rejected.reason, "x-errors": json.dumps(rejected.errors, ensure_ascii=False)[:4000],
+                "x-original-exchange": delivery.exchange, "x-original-routing-key": delivery.routing_key})

@@ -1,0 +1,106 @@
+"""Other agencies' events in intake: recorded once, a 12345 transfer becomes a petition, refused
+messages are kept for operators and can be re-submitted."""
+import json
+from datetime import datetime
+
+import pytest
+
+from intake.agency import agency_event_id, petition_id_for
+from intake.application import IntakeApplication
+from intake.published import translate
+from shared.clock import BEIJING, FixedClock
+from shared.errors import Conflict, InvalidCommand, Rejected
+from shared.feed import NotificationFeed
+
+ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=BEIJING)
+CALLER = {"name": "市民某某", "phone": "13800001234"}
+
+
+@pytest.fixture
+def app():
+    return IntakeApplication(ENV, pseudonym_key=b"k", clock=FixedClock(datetime(2026, 11, 23, tzinfo=BEIJING)),
+                             agency_categories={"劳动保障": "labour_dispute"})
+
+
+def work_order(n=1, transfer=True, **data):
+    return {"specversion": "1.0", "id": f"WO-2026-{n:06d}", "source": "urn:cn:12345:150623",
+            "type": "work_order.created", "time": WHEN,
+            "data": {"order_no": f"WO-2026-{n:06d}", "received_at": WHEN, "region_code": "150623",
+                     "category": "劳动保障", "title": "拖欠工资", "content": "某工地拖欠工资三个月",
+                     "caller": CALLER, "transfer_to_petition": transfer, **data}}
+
+
+def alert_transferred(n=1):
+    return {"specversion": "1.0", "id": f"JJ-{n}", "source": "urn:cn:110:150623", "type": "alert.transferred",
+            "time": WHEN, "data": {"alert_no": f"JJ-{n}", "received_at": WHEN, "region_code": "150623101",
+                                   "category": "邻里纠纷", "summary": "邻里因排水沟发生争执",
+                                   "parties": [{"name": "当事人甲", "phone": "13800005678"}]}}
+
+
+def test_a_work_order_for_transfer_becomes_a_petition_once(app):
+    event = work_order()
+    record = app.receive_agency_event("hotline12345", event)
+    assert record.id == agency_event_id(event["source"], event["id"])
+    petition = app.get_petition(petition_id_for(event["source"], event["id"]))
+    assert (petition.channel, petition.category, petition.region_code) == ("hotline12345", "labour_dispute", "150623")
+    assert petition.petitioner == CALLER and petition.received_at == WHEN
+
+    assert app.receive_agency_event("hotline12345", event) is None  # delivered again: no effect
+    registered = [e for e in NotificationFeed("intake", app, translate).read(0, 100)[0]
+                  if e["type"] == "petition.registered"]
+    assert len(registered) == 1
+
+
+def test_a_work_order_not_for_transfer_is_only_counted(app):
+    record = app.receive_agency_event("hotline12345", work_order(transfer=False))
+    assert record.petition_id is None
+    types = [e["type"] for e in NotificationFeed("intake", app, translate).read(0, 100)[0]]
+    assert types == ["agency_event.received"]
+
+
+def test_an_unknown_agency_category_lands_in_other(app):
+    record = app.receive_agency_event("hotline12345", work_order(category="奇怪的分类"))
+    assert app.get_petition(record.petition_id).category == "other"
+
+
+def test_what_goes_on_the_bus_names_no_one(app):
+    app.receive_agency_event("hotline12345", work_order())
+    app.receive_agency_event("police110", alert_transferred())
+    envelopes = NotificationFeed("intake", app, translate).read(0, 100)[0]
+    wire = json.dumps(envelopes, ensure_ascii=False)
+    for secret in ("市民某某", "13800001234", "当事人甲", "13800005678", "排水沟", "拖欠工资三个月"):
+        assert secret not in wire
+    transferred = next(e["data"] for e in envelopes if e["data"].get("type") == "alert.transferred")
+    assert transferred["mediation_layer"] == "people"
+    assert transferred["parties"] == [{"name": "当***", "phone": "138****5678"}]
+
+
+def test_a_refused_message_is_kept_once_and_listed(app):
+    first = app.record_dead_letter("court.events", "case.filed", "application/json", b"{not json", "not_json", {})
+    again = app.record_dead_letter("court.events", "case.filed", "application/json", b"{not json", "not_json", {})
+    app.record_dead_letter("police110.events", "alert.received", None, b"[]", "not_an_object", {})
+    assert again.id == first.id
+    page, next_after = app.dead_letters(limit=1)
+    assert [letter.reason for letter in page] == ["not_json"] and next_after
+    rest, end = app.dead_letters(after=next_after, limit=10)
+    assert [letter.reason for letter in rest] == ["not_an_object"] and end == 0
+
+
+def test_a_resubmitted_message_is_processed_once_it_parses(app):
+    body = json.dumps(work_order(7), default=str).encode()
+    letter = app.record_dead_letter("hotline12345.events", "work_order.created", "application/json", body,
+                                    "unsupported_content_type", {})
+
+    def still_wrong(*args):
+        raise Rejected("invalid_data", {"data.region_code": ["bad"]})
+
+    with pytest.raises(InvalidCommand) as refused:
+        app.resubmit_dead_letter(letter.id, still_wrong, by="值班员")
+    assert refused.value.errors == {"data.region_code": ["bad"]}
+    assert app.get_dead_letter(letter.id).resolved is False
+
+    record = app.resubmit_dead_letter(letter.id, lambda *a: ("hotline12345", work_order(7)), by="值班员")
+    assert record.petition_id is not None and app.get_dead_letter(letter.id).resolved is True
+    with pytest.raises(Conflict):
+        app.resubmit_dead_letter(letter.id, lambda *a: ("hotline12345", work_order(7)), by="值班员")
