@@ -9,8 +9,9 @@ from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from dispatch.domain import Assignment
 from dispatch.routing import RoutingTable
 from shared.application import ContextApplication
+from shared.dead_letters import KeepsDeadLetters
 from shared.clock import Clock, SystemClock, when
-from shared.errors import NotFound
+from shared.errors import DomainError, NotFound, Rejected
 from shared.workdays import WorkingDayCalendar
 
 
@@ -23,7 +24,7 @@ def assignment_id_for(petition_id: UUID) -> UUID:
     return uuid5(NAMESPACE_URL, f"xinfang:assignment:{petition_id}")
 
 
-class DispatchApplication(ContextApplication):
+class DispatchApplication(KeepsDeadLetters, ContextApplication):
     name = "dispatch"
 
     def __init__(self, env=None, *, routing: RoutingTable, clock: Clock | None = None,
@@ -65,6 +66,36 @@ class DispatchApplication(ContextApplication):
     def evaluate(self, assignment_id: UUID, rating: str, rated_at: datetime | None = None) -> Assignment:
         assignment = self.get_assignment(assignment_id)
         assignment.evaluate(rating, when(rated_at, self.clock, "rated_at"))
+        self.save(assignment)
+        return assignment
+
+    # -- joint handling (联合办理) ------------------------------------------------------------
+    def request_joint_handling(self, assignment_id: UUID, agencies: list[str],
+                               requested_at: datetime | None = None) -> Assignment:
+        assignment = self.get_assignment(assignment_id)
+        assignment.request_joint_handling(agencies, when(requested_at, self.clock, "requested_at"))
+        self.save(assignment)
+        return assignment
+
+    def waive_joint_report(self, assignment_id: UUID, agency: str, reason: str, by: str,
+                           waived_at: datetime | None = None) -> Assignment:
+        assignment = self.get_assignment(assignment_id)
+        assignment.waive_joint_report(agency, reason, by, when(waived_at, self.clock, "waived_at"))
+        self.save(assignment)
+        return assignment
+
+    def receive_inbound(self, sender: str, event: dict) -> Assignment:
+        """An agency's joint-handling report, from its own exchange. A report the assignment cannot
+        take (unknown assignment, an agency not asked, one agency reporting for another) is refused
+        as a dead letter, not retried."""
+        data = event["data"]
+        if data["agency"] != sender:
+            raise Rejected("agency_mismatch", {"data.agency": [f"reported on {sender}'s exchange"]})
+        try:
+            assignment = self.get_assignment(UUID(data["assignment_id"]))
+            assignment.record_joint_report(sender, data["result"], data["reported_at"])
+        except DomainError as refused:
+            raise Rejected("refused", {"data": [str(refused)]}) from None
         self.save(assignment)
         return assignment
 

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from dispatch import joint_handling
 from dispatch.opinion import check_reply
 from shared.clock import beijing_date
 from shared.errors import Conflict, InvalidCommand
@@ -53,6 +54,7 @@ class Assignment(Aggregate):
         self.reply: dict | None = None
         self.rating: str | None = None
         self.evaluation_deadline: date | None = None
+        self.joint: dict[str, dict] = {}
 
     @classmethod
     def assign(cls, assignment_id: UUID, *, petition_id: UUID, unit_id: str, region_code: str,
@@ -106,12 +108,42 @@ class Assignment(Aggregate):
         self.extension = {"days": days, "reason": reason, "approved_by": approved_by}
         self.handling_deadline = handling_deadline
 
+    # -- 联合办理 ----------------------------------------------------------------------------
+    def request_joint_handling(self, agencies: list[str], requested_at: datetime) -> None:
+        if self.status not in ("assigned", "signed"):
+            raise AlreadyDone("joint handling can be requested only while the matter is handled")
+        new = joint_handling.check_request(agencies, self.joint)
+        self._joint_handling_requested(agencies=new, requested_at=requested_at, petition_id=self.petition_id,
+                                       region_code=self.region_code, category=self.category)
+
+    @event("JointHandlingRequested")
+    def _joint_handling_requested(self, agencies: list[str], requested_at: datetime, petition_id: UUID,
+                                  region_code: str, category: str) -> None:
+        self.joint.update(joint_handling.requested(agencies, requested_at))
+
+    def record_joint_report(self, agency: str, result: str, reported_at: datetime) -> None:
+        if joint_handling.check_report(agency, self.joint):
+            self._joint_report_recorded(agency=agency, result=result, reported_at=reported_at)
+
+    @event("JointReportRecorded")
+    def _joint_report_recorded(self, agency: str, result: str, reported_at: datetime) -> None:
+        self.joint[agency]["report"] = {"result": result, "reported_at": reported_at}
+
+    def waive_joint_report(self, agency: str, reason: str, by: str, waived_at: datetime) -> None:
+        joint_handling.check_waiver(agency, reason, by, self.joint)
+        self._joint_report_waived(agency=agency, reason=reason.strip(), by=by.strip(), waived_at=waived_at)
+
+    @event("JointReportWaived")
+    def _joint_report_waived(self, agency: str, reason: str, by: str, waived_at: datetime) -> None:
+        self.joint[agency]["waiver"] = {"reason": reason, "by": by, "waived_at": waived_at}
+
     # -- 答复 -------------------------------------------------------------------------------
     def give_reply(self, outcome: str, opinion: dict, signatures: list[dict], replied_at: datetime) -> None:
         if self.status == "assigned":
             raise NotSigned("the unit must sign for the matter before replying")
         if self.status != "signed":
             raise AlreadyDone("the matter has already been replied to")
+        joint_handling.check_reply_allowed(self.joint)
         check_reply(outcome, opinion, signatures)
         replied_on = beijing_date(replied_at)
         self._replied(outcome=outcome, opinion=dict(opinion), signatures=list(signatures),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dispatch.domain import Assignment
 from shared.feed import translator
+from shared.dead_letters import DeadLetter
 from shared.parking import ParkedEvent, published_parked
 
 
@@ -38,11 +39,33 @@ def _evaluated(e) -> tuple[str, dict]:
     return "assignment.evaluated", {**_ids(e), "petition_id": str(e.petition_id), "rating": e.rating, "rated_at": e.rated_at.isoformat()}
 
 
+def _joint_requested(e) -> tuple[str, dict]:
+    # The contract's request to other agencies (CONTRACTS.md §1): they answer on their own exchange.
+    return "joint_handling.requested", {**_ids(e), "petition_id": str(e.petition_id), "agencies": e.agencies,
+                                        "region_code": e.region_code, "category": e.category,
+                                        "requested_at": e.requested_at.isoformat()}
+
+
+def _joint_reported(e) -> tuple[str, dict]:
+    # The agency's result is free text: it stays in dispatch.
+    return "assignment.joint_report_recorded", {**_ids(e), "agency": e.agency,
+                                                 "reported_at": e.reported_at.isoformat()}
+
+
+def _joint_waived(e) -> tuple[str, dict]:
+    return "assignment.joint_report_waived", {**_ids(e), "agency": e.agency, "waived_at": e.waived_at.isoformat()}
+
+
 translate = translator({
     Assignment.Created: _created,
     Assignment.Signed: _signed,
     Assignment.Extended: _extended,
     Assignment.Replied: _replied,
     Assignment.Evaluated: _evaluated,
+    Assignment.JointHandlingRequested: _joint_requested,
+    Assignment.JointReportRecorded: _joint_reported,
+    Assignment.JointReportWaived: _joint_waived,
+    DeadLetter.Recorded: None,
+    DeadLetter.Resolved: None,
     ParkedEvent.Parked: published_parked,
 })

@@ -11,4 +11,5 @@ def assignment_view(assignment: Assignment, events) -> dict:
         "status": assignment.status, "deadline": assignment.handling_deadline,
         "sign_deadline": assignment.sign_deadline, "evaluation_deadline": assignment.evaluation_deadline,
         "extension": assignment.extension, "reply": assignment.reply, "rating": assignment.rating,
+        "joint_handling": assignment.joint,
         "history": history(events)})

@@ -6,10 +6,10 @@ the name, ID number or phone.
 from __future__ import annotations
 
 from intake.agency import MEDIATION_LAYERS, AgencyEvent
-from intake.dead_letters import DeadLetter
 from intake.domain import Petition
 from intake.repeats import MatterIndex
 from shared.feed import translator
+from shared.dead_letters import DeadLetter
 from shared.parking import ParkedEvent, published_parked
 from shared.privacy import mask_name, mask_phone
 

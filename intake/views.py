@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from intake.domain import Petition
-from shared.privacy import mask_id_number, mask_in_text, mask_phone
+from shared.privacy import mask_id_number, mask_phone
 from shared.views import history, plain
 
 # Personal data and free text stay out of the history; the petition itself shows them (masked).
@@ -21,10 +21,3 @@ def petition_view(petition: Petition, events) -> dict:
         "repeat_of": petition.repeat_of, "decision": petition.decision,
         "assignment_id": petition.assignment_id, "history": history(events, HIDDEN)})
 
-
-def dead_letter_view(letter) -> dict:
-    return plain({
-        "id": letter.id, "exchange": letter.exchange, "routing_key": letter.routing_key,
-        "content_type": letter.content_type, "reason": letter.reason, "errors": letter.errors,
-        "received_at": letter.created_on, "resolved": letter.resolved, "body_bytes": letter.body_bytes,
-        "body": mask_in_text(letter.body)})

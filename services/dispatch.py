@@ -11,7 +11,9 @@ from dispatch.views import assignment_view
 from shared.clock import moment
 from shared.commands import command, command_rpc
 from shared.context import Context
-from shared.endpoints import Following, Observable, Publishing
+from shared.contracts.agency import AGENCY_EXCHANGES, JOINT_HANDLING_REPORTED, parse_agency_message
+from shared.endpoints import DeadLetterEndpoints, Following, Observable, Publishing
+from shared.inbound import InboundConsumer
 from shared.reference import load_reference
 from shared.workdays import configured_calendar
 
@@ -24,9 +26,11 @@ def build(env, settings):
                                calendar=configured_calendar(settings.calendar_overrides))
 
 
-class DispatchService(Publishing, Following, Observable):
+class DispatchService(DeadLetterEndpoints, Publishing, Following, Observable):
     name = "dispatch"
     context = Context("dispatch", build, translate=translate, follows=("intake",))
+    inbound = InboundConsumer({exchange: (JOINT_HANDLING_REPORTED,) for exchange in AGENCY_EXCHANGES},
+                              parse=parse_agency_message)
 
     def _view(self, assignment):
         return assignment_view(assignment, self.context.app.history(assignment.id))
@@ -57,6 +61,19 @@ class DispatchService(Publishing, Following, Observable):
     @command("evaluate")
     def evaluate(self, assignment_id, rating, rated_at=None):
         return self._view(self.context.app.evaluate(UUID(assignment_id), rating, moment(rated_at)))
+
+    @command_rpc
+    @command("request_joint_handling")
+    def request_joint_handling(self, assignment_id, agencies, requested_at=None):
+        return self._view(self.context.app.request_joint_handling(UUID(assignment_id), agencies,
+                                                                  moment(requested_at)))
+
+    @command_rpc
+    @command("waive_joint_report")
+    def waive_joint_report(self, assignment_id, agency, reason, by, waived_at=None):
+        return self._view(self.context.app.waive_joint_report(UUID(assignment_id), agency, reason, by,
+                                                              moment(waived_at)))
+
 
     @event_handler("intake", "#")
     def on_intake_event(self, envelope):

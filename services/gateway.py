@@ -168,6 +168,19 @@ class GatewayService(Observable):
     def evaluate(self, request, assignment_id):
         return self._assignment_command(request, assignment_id, c.EvaluationSchema, "evaluate")
 
+    @http("POST", "/api/assignments/<string:assignment_id>/joint-handling")
+    @endpoint
+    def request_joint_handling(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.JointHandlingSchema, "request_joint_handling")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/joint-handling/<string:agency>/waiver")
+    @endpoint
+    def waive_joint_report(self, request, assignment_id, agency):
+        assignment_id = _id(assignment_id)
+        command = _wire(_body(request, c.WaiverSchema))
+        return _json(200, schema(c.AssignmentSchema).dump(
+            self.dispatch.waive_joint_report(assignment_id, agency[:64], **command)))
+
     @http("GET", "/api/stats/summary")
     @endpoint
     def summary(self, request):
@@ -189,11 +202,13 @@ class GatewayService(Observable):
     @endpoint
     def dead_letters(self, request):
         q = schema(c.DeadLetterQuerySchema).load(request.args.to_dict())
-        return _json(200, schema(c.DeadLetterPageSchema).dump(self.intake.dead_letters(q["after"], q["limit"])))
+        keeper = getattr(self, q["service"])
+        return _json(200, schema(c.DeadLetterPageSchema).dump(keeper.dead_letters(q["after"], q["limit"])))
 
     @http("POST", "/api/dead-letters/<string:letter_id>/resubmit")
     @endpoint
     def resubmit_dead_letter(self, request, letter_id):
         letter_id = _id(letter_id)
         command = _body(request, c.ResubmitSchema)
-        return _json(200, schema(c.ResubmittedSchema).dump(self.intake.resubmit_dead_letter(letter_id, **command)))
+        keeper = getattr(self, command.pop("service"))
+        return _json(200, schema(c.ResubmittedSchema).dump(keeper.resubmit_dead_letter(letter_id, **command)))

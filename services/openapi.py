@@ -16,6 +16,10 @@ OPERATIONS = [
     ("post", "/api/assignments/{id}/extension", "Extend the handling limit once (延期)", c.ExtensionSchema, None, "200", c.AssignmentSchema),
     ("post", "/api/assignments/{id}/reply", "Reply with the handling opinion (答复)", c.ReplySchema, None, "200", c.AssignmentSchema),
     ("post", "/api/assignments/{id}/evaluation", "The petitioner's rating (评价)", c.EvaluationSchema, None, "200", c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/joint-handling", "Ask other agencies to handle it jointly (联合办理)",
+     c.JointHandlingSchema, None, "200", c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/joint-handling/{agency}/waiver",
+     "Record why a named agency's report will not come", c.WaiverSchema, None, "200", c.AssignmentSchema),
     ("get", "/api/stats/summary", "Counts and rates with the same period a year earlier", None, c.PeriodQuerySchema, "200", None),
     ("get", "/api/stats/volume", "Volumes by period and channel, region or category", None, c.VolumeQuerySchema, "200", None),
     ("get", "/api/dead-letters", "Messages from other agencies that were refused, with the reason", None,
@@ -40,6 +44,9 @@ def build_spec() -> dict:
         if "{id}" in path:
             operation["parameters"] = [{"in": "path", "name": "id", "required": True,
                                         "schema": {"type": "string", "format": "uuid"}}]
+        if "{agency}" in path:
+            operation["parameters"].append({"in": "path", "name": "agency", "required": True,
+                                            "schema": {"type": "string", "enum": list(c.AGENCIES)}})
         if query:
             operation.setdefault("parameters", []).append({"in": "query", "schema": query})
         if body:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from uuid import UUID
 
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -9,7 +10,9 @@ from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
+from shared.commands import WIRE_ERRORS, command
 from shared.settings import Settings
+from shared.views import dead_letter_view
 
 
 class Observable:
@@ -45,3 +48,21 @@ class Following:
     @timer(interval=Settings().catch_up_interval)
     def catch_up(self):
         self.context.catch_up()
+
+
+class DeadLetterEndpoints:
+    """What operators ask of a service that consumes other systems' messages (its `inbound`)."""
+
+    @rpc(expected_exceptions=WIRE_ERRORS)
+    @command("dead_letters")
+    def dead_letters(self, after=0, limit=50):
+        letters, next_after = self.context.app.dead_letters(int(after), min(int(limit), 200))
+        return {"items": [dead_letter_view(letter) for letter in letters], "next_after": next_after}
+
+    @rpc(expected_exceptions=WIRE_ERRORS)
+    @command("resubmit_dead_letter")
+    def resubmit_dead_letter(self, letter_id, by):
+        app = self.context.app
+        received = app.resubmit_dead_letter(UUID(letter_id), self.inbound.parse, by)
+        return {"dead_letter": dead_letter_view(app.get_dead_letter(UUID(letter_id))),
+                "received_id": str(received.id) if received else None}

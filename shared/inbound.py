@@ -48,14 +48,18 @@ def inbound_queue(consumer: str, exchange: str, routing_keys: tuple[str, ...]) -
 
 
 class InboundConsumer(DependencyProvider):
-    """`handle(app, delivery)` processes a message (raising Rejected for bad content);
-    `keep(app, delivery, rejected)` records a refused one for operators."""
+    """`parse(exchange, routing_key, body, content_type)` returns (sender, event) or raises Rejected;
+    the context's application then handles the event (`receive_inbound(sender, event)`) or keeps
+    the refused message for operators (`record_dead_letter(...)`, see shared/dead_letters.py)."""
 
-    def __init__(self, bindings: dict[str, tuple[str, ...]], handle: Callable, keep: Callable,
+    def __init__(self, bindings: dict[str, tuple[str, ...]], parse: Callable,
                  context_attr: str = "context", prefetch: int = 50):
-        self.bindings, self.handle, self.keep = bindings, handle, keep
+        self.bindings, self.parse = bindings, parse
         self.context_attr, self.prefetch = context_attr, prefetch
         self.stopped = threading.Event()
+
+    def get_dependency(self, worker_ctx):
+        return self
 
     def start(self):
         self.context = next(d for d in self.container.dependencies if d.attr_name == self.context_attr)
@@ -102,11 +106,13 @@ class InboundConsumer(DependencyProvider):
                             message.content_type)
         app = self.context.app
         try:
-            self.handle(app, delivery)
+            app.receive_inbound(*self.parse(delivery.exchange, delivery.routing_key, delivery.body,
+                                            delivery.content_type))
             metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "processed").inc()
         except Rejected as rejected:
             self._dead_letter(delivery, rejected)
-            self.keep(app, delivery, rejected)
+            app.record_dead_letter(delivery.exchange, delivery.routing_key, delivery.content_type, delivery.body,
+                                   rejected.reason, rejected.errors)
             metrics.INBOUND_DEAD_LETTERS.labels(delivery.exchange, rejected.reason).inc()
         except Exception as exc:
             # Not the message's fault (or not known to be): try again later; after the delivery

@@ -5,6 +5,8 @@ import re
 from datetime import date, datetime
 from uuid import UUID
 
+from shared.privacy import mask_in_text
+
 
 def plain(value):
     if isinstance(value, (datetime, date)):
@@ -30,3 +32,11 @@ def history(events, hidden: tuple[str, ...] = ()) -> list[dict]:
                   if k not in ("originator_id", "originator_version", "timestamp") and k not in hidden}
         entries.append({"type": event_type(event), "at": event.timestamp.isoformat(), **detail})
     return entries
+
+
+def dead_letter_view(letter) -> dict:
+    return plain({
+        "id": letter.id, "exchange": letter.exchange, "routing_key": letter.routing_key,
+        "content_type": letter.content_type, "reason": letter.reason, "errors": letter.errors,
+        "received_at": letter.created_on, "resolved": letter.resolved, "body_bytes": letter.body_bytes,
+        "body": mask_in_text(letter.body)})

@@ -23,6 +23,10 @@ AGENCY_EXCHANGES = {
     "court.events": ("case.filed", "mediation.referred", "judicial_confirmation.decided"),
 }
 AGENCY_BY_EXCHANGE = {exchange: exchange.removesuffix(".events") for exchange in AGENCY_EXCHANGES}
+# An agency's answer to dispatch's joint_handling.requested, on the agency's own exchange. Every
+# exchange may carry it; dispatch, not intake, binds a queue to it.
+JOINT_HANDLING_REPORTED = "joint_handling.reported"
+INBOUND_TYPES = {exchange: (*types, JOINT_HANDLING_REPORTED) for exchange, types in AGENCY_EXCHANGES.items()}
 CONTENT_TYPES = ("application/cloudevents+json", "application/json")
 MAX_BODY = 1024 * 1024
 MAX_DEPTH = 64
@@ -172,6 +176,13 @@ class JudicialConfirmationDecidedSchema(Lenient):
     decided_at = Moment(required=True)
 
 
+class JointHandlingReportedSchema(Lenient):
+    assignment_id = UuidText(required=True)
+    agency = Text(required=True, validate=NUMBER)
+    result = Text(required=True, validate=LONG_TEXT)
+    reported_at = Moment(required=True)
+
+
 ENVELOPE = EnvelopeSchema()
 DATA_SCHEMAS: dict[str, Schema] = {
     "work_order.created": WorkOrderCreatedSchema(),
@@ -180,6 +191,7 @@ DATA_SCHEMAS: dict[str, Schema] = {
     "case.filed": CaseFiledSchema(),
     "mediation.referred": MediationReferredSchema(),
     "judicial_confirmation.decided": JudicialConfirmationDecidedSchema(),
+    JOINT_HANDLING_REPORTED: JointHandlingReportedSchema(),
 }
 
 
@@ -262,7 +274,7 @@ def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
 def parse_inbound(exchange: str, routing_key: str, body: bytes, content_type: str | None) -> dict:
     """The validated event {specversion, id, source, type, time, data}, or InboundRejected saying
     why the message is dead-lettered."""
-    types = AGENCY_EXCHANGES.get(exchange)
+    types = INBOUND_TYPES.get(exchange)
     if types is None:
         raise InboundRejected("unknown_exchange", {"exchange": [f"not one of {', '.join(AGENCY_EXCHANGES)}"]})
     try:
@@ -280,3 +292,8 @@ def parse_inbound(exchange: str, routing_key: str, body: bytes, content_type: st
         raise InboundRejected("invalid_data", _flatten(error.messages, "data")) from None
     return {"specversion": envelope["specversion"], "id": envelope["id"], "source": envelope["source"],
             "type": type_, "time": envelope.get("time"), "data": data}
+
+
+def parse_agency_message(exchange: str, routing_key: str, body: bytes, content_type: str | None) -> tuple[str, dict]:
+    """(the sending agency, the validated event), or InboundRejected."""
+    return AGENCY_BY_EXCHANGE.get(exchange, exchange), parse_inbound(exchange, routing_key, body, content_type)

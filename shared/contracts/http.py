@@ -5,6 +5,7 @@ from datetime import date, datetime, UTC
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dispatch.domain import RATINGS
+from dispatch.joint_handling import AGENCIES
 from dispatch.opinion import OUTCOMES, REQUIRED_ELEMENTS, REQUIRED_SIGNERS
 from intake.domain import DECISIONS, LEGAL_ROUTES, MATTER_TYPES
 from shared.privacy import id_number_is_valid
@@ -131,12 +132,30 @@ class VolumeQuerySchema(PeriodQuerySchema):
     by = Text(load_default="channel", validate=validate.OneOf(("channel", "region", "category")))
 
 
+class JointHandlingSchema(Schema):
+    agencies = fields.List(Text(validate=validate.OneOf(AGENCIES)), required=True,
+                           validate=validate.Length(min=1, max=len(AGENCIES)))
+    requested_at = Moment()
+
+
+class WaiverSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    by = Text(required=True, validate=validate.Length(min=1, max=50))
+    waived_at = Moment()
+
+
+DEAD_LETTER_KEEPERS = ("intake", "dispatch")
+
+
 class DeadLetterQuerySchema(Schema):
+    service = Text(load_default="intake", validate=validate.OneOf(DEAD_LETTER_KEEPERS),
+                   metadata={"description": "intake: agencies' events; dispatch: joint-handling reports"})
     after = fields.Integer(load_default=0, validate=validate.Range(min=0), strict=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200), strict=False)
 
 
 class ResubmitSchema(Schema):
+    service = Text(load_default="intake", validate=validate.OneOf(DEAD_LETTER_KEEPERS))
     by = Text(required=True, validate=validate.Length(min=1, max=50),
               metadata={"description": "the operator re-submitting it, for the record"})
 
@@ -179,6 +198,7 @@ class AssignmentSchema(Schema):
     extension = fields.Dict(allow_none=True)
     reply = fields.Dict(allow_none=True)
     rating = fields.String(allow_none=True)
+    joint_handling = fields.Dict(metadata={"description": "agency → requested_at, report, waiver"})
     history = fields.List(fields.Dict())
 
 
@@ -207,4 +227,4 @@ class DeadLetterPageSchema(Schema):
 
 class ResubmittedSchema(Schema):
     dead_letter = fields.Nested(DeadLetterSchema)
-    agency_event_id = fields.String(allow_none=True)
+    received_id = fields.String(allow_none=True, metadata={"description": "the agency event or assignment it changed"})

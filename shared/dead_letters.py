@@ -1,0 +1,113 @@
+"""Messages from other systems that could not be accepted, kept with the reason for operators.
+
+An operator lists them and, once the sender has fixed what was wrong, re-submits one: it is then
+processed as if it had just arrived, and the dead letter is marked resolved.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import RecordConflictError
+
+from shared.errors import Conflict, InvalidCommand, NotFound, Rejected
+
+KEPT_BODY_BYTES = 64 * 1024  # the broker's dead-letter queue keeps the whole body
+
+
+class AlreadyResolved(Conflict):
+    pass
+
+
+class DeadLetterNotFound(NotFound):
+    pass
+
+
+def dead_letter_id(exchange: str, body: bytes) -> UUID:
+    """The same bad message delivered twice is one dead letter."""
+    return uuid5(NAMESPACE_URL, f"xinfang:dead-letter:{exchange}:{hashlib.sha256(body).hexdigest()}")
+
+
+class DeadLetter(Aggregate):
+    @event("Recorded")
+    def __init__(self, exchange: str, routing_key: str, content_type: str | None, reason: str,
+                 errors: dict, body: str, body_bytes: int, sha256: str):
+        self.exchange, self.routing_key, self.content_type = exchange, routing_key, content_type
+        self.reason, self.errors = reason, errors
+        self.body, self.body_bytes, self.sha256 = body, body_bytes, sha256
+        self.resolved = False
+
+    @classmethod
+    def record(cls, exchange: str, routing_key: str, content_type: str | None, body: bytes,
+               reason: str, errors: dict) -> DeadLetter:
+        return cls._create(cls.Recorded, id=dead_letter_id(exchange, body), exchange=exchange,
+                           routing_key=routing_key, content_type=content_type, reason=reason,
+                           errors=errors, body=body[:KEPT_BODY_BYTES].decode("utf-8", "replace"),
+                           body_bytes=len(body), sha256=hashlib.sha256(body).hexdigest())
+
+    @property
+    def complete_body(self) -> bytes | None:
+        """The original bytes, when they were kept whole and were text."""
+        raw = self.body.encode("utf-8")
+        return raw if len(raw) == self.body_bytes and hashlib.sha256(raw).hexdigest() == self.sha256 else None
+
+    def resolve(self, by: str) -> None:
+        if self.resolved:
+            raise AlreadyResolved("this dead letter has already been re-submitted successfully")
+        self._resolved(by=by)
+
+    @event("Resolved")
+    def _resolved(self, by: str) -> None:
+        self.resolved = True
+
+
+class KeepsDeadLetters:
+    """Mixed into an Application that consumes other systems' messages. `receive_inbound(sender,
+    event)` is the application's own handling of a validated message."""
+
+    def receive_inbound(self, sender: str, event: dict):
+        raise NotImplementedError
+
+    def record_dead_letter(self, exchange: str, routing_key: str, content_type: str | None, body: bytes,
+                           reason: str, errors: dict) -> DeadLetter:
+        letter = DeadLetter.record(exchange, routing_key, content_type, body, reason, errors)
+        try:
+            self.save(letter)
+        except RecordConflictError:
+            return self.get_dead_letter(letter.id)  # the same bad message again: one dead letter
+        return letter
+
+    def get_dead_letter(self, letter_id: UUID) -> DeadLetter:
+        try:
+            return self.repository.get(letter_id)
+        except AggregateNotFoundError:
+            raise DeadLetterNotFound(f"no dead letter {letter_id}") from None
+
+    def dead_letters(self, after: int = 0, limit: int = 50) -> tuple[list[DeadLetter], int]:
+        """Dead letters recorded after position `after`, oldest first, and the position to ask
+        after for the next page (0 when there is none)."""
+        topic = f"{DeadLetter.Recorded.__module__}:{DeadLetter.Recorded.__qualname__}"
+        notifications = self.recorder.select_notifications(start=after, limit=limit, topics=[topic],
+                                                           inclusive_of_start=False)
+        letters = [self.get_dead_letter(self.mapper.to_domain_event(n).originator_id) for n in notifications]
+        return letters, (notifications[-1].id if len(notifications) == limit else 0)
+
+    def resubmit_dead_letter(self, letter_id: UUID, parse: Callable, by: str):
+        """Processes a dead letter's original message again, as if it had just arrived."""
+        letter = self.get_dead_letter(letter_id)
+        body = letter.complete_body
+        if body is None:
+            raise InvalidCommand("the original body was not kept whole; ask the sender to send it again",
+                                 {"_schema": ["body not kept"]})
+        try:
+            sender, event = parse(letter.exchange, letter.routing_key, body, letter.content_type)
+        except Rejected as still:
+            raise InvalidCommand(f"the message is still refused: {still.reason}", still.errors or
+                                 {"_schema": [still.reason]}) from None
+        letter.resolve(by)
+        received = self.receive_inbound(sender, event)
+        self.save(letter)
+        return received
