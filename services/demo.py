@@ -1,12 +1,15 @@
 """Loads the demo petitions (deploy/demo/petitions.json) through the public API, once, and walks
 some of them through acceptance, handling, reply and rating on realistic dates."""
 import json
+import os
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import requests
+
+from services import simulator
 
 DEMO = Path(__file__).resolve().parent.parent / "deploy" / "demo" / "petitions.json"
 OPINION = {"facts": "经调查核实，反映情况基本属实。", "claims": "信访人请求依法解决其反映的问题。",
@@ -59,6 +62,11 @@ def main(base_url: str) -> None:
                                                 "signatures": SIGNATURES, "replied_at": at(received, 40)})
             call("POST", path + "/evaluation", json={"rating": RATINGS[number % 3], "rated_at": at(received, 45)})
     print(f"demo data: {len(petitions)} petitions, in every stage from registered to rated")
+    # Agencies' traffic for the same weeks (ids repeat with the seed, so a second start adds nothing).
+    amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
+    sent = simulator.publish(simulator.generate(date(2026, 11, 1), date(2026, 11, 20), seed=2026,
+                                                region_prefixes=["150623"]), amqp_uri)
+    print(f"demo traffic: {sent} 12345 work orders, 110 alerts and court cases for Etuokeqianqi (150623)")
 
 
 if __name__ == "__main__":
