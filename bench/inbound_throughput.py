@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -159,7 +158,7 @@ class Drain(threading.Thread):
                     while self.consumed < self.expected and not self.stopping.is_set():
                         try:
                             connection.drain_events(timeout=0.5)
-                        except (socket.timeout, TimeoutError):
+                        except TimeoutError:
                             pass
         except BaseException as exc:
             self.error = exc
@@ -187,19 +186,38 @@ def raw_baseline(events: list[Event], timeout: float) -> dict:
         if not drain.ready.wait(30) or drain.error:
             raise RuntimeError(f"baseline consumer did not start: {drain.error!r}")
         stamped = Stamped(events)
+        cpu_before = broker_cpu()
         publish(stamped, amqp_uri)
         published = now()
         drain.join(timeout)
         drain.stopping.set()
+        cpu = {k: v - cpu_before[k] for k, v in broker_cpu().items()}
         if drain.error:
             raise RuntimeError(f"baseline consumer failed: {drain.error!r}")
-        first = stamped.first
+        first, last = stamped.first, drain.last or published
+        busy = cpu["machine"] / ((last - first) * len(os.sched_getaffinity(0)))
         return {"vhost": vhost, "consumed": drain.consumed, "count": len(events),
-                "seconds": (drain.last or published) - first,
-                "rate": drain.consumed / ((drain.last or published) - first),
-                "publish_rate": len(events) / (published - first)}
+                "seconds": last - first,
+                "rate": drain.consumed / (last - first),
+                "publish_rate": len(events) / (published - first),
+                "cpu": f"CPU per message (ms): rabbitmq {1000 * cpu['rabbitmq'] / len(events):.1f}, bench "
+                       f"{1000 * cpu['bench'] / len(events):.1f}; machine busy {100 * busy:.0f}%"}
     finally:
         rabbit_vhost(vhost, create=False)
+
+
+def broker_cpu() -> dict[str, float]:
+    """CPU seconds of RabbitMQ (every beam.smp), this process and the whole machine so far."""
+    def comm(pid: str) -> str:
+        try:
+            return Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            return ""
+    counters = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    beam = [int(p) for p in os.listdir("/proc") if p.isdigit() and comm(p) == "beam.smp"]
+    return {"rabbitmq": sum(CpuMeter.process(p) for p in beam),
+            "bench": CpuMeter.process(os.getpid()),
+            "machine": (sum(counters) - counters[3] - counters[4]) / CpuMeter.HZ}
 
 
 # -- watching the statistics ----------------------------------------------------------------------
@@ -214,6 +232,7 @@ class Watcher(threading.Thread):
         super().__init__(daemon=True, name="watcher")
         self.conninfo = conninfo
         self.first_seen: dict[str, float] = {}
+        self.backend_pid: int | None = None  # its PostgreSQL backend, whose CPU is reported apart
         self.polls = 0
         self.slow_polls = 0
         self.stopping = threading.Event()
@@ -223,6 +242,7 @@ class Watcher(threading.Thread):
     def run(self) -> None:
         try:
             with psycopg.connect(self.conninfo, autocommit=True) as conn:
+                self.backend_pid = conn.info.backend_pid
                 while not self.stopping.is_set():  # the table appears with reporting's read model
                     if conn.execute("SELECT to_regclass('reporting.stats_agency_events')").fetchone()[0]:
                         break
@@ -288,18 +308,26 @@ def wait_for_inbound_queues(system: System, timeout: float) -> None:
 
 # -- CPU --------------------------------------------------------------------------------------------
 class Cpu(CpuMeter):
-    """The registration bench's meter, with each service apart and per-event figures."""
+    """The registration bench's meter, with each service apart, the watcher's PostgreSQL backend
+    apart from the system's, and per-event figures."""
+
+    def __init__(self, system: System, watcher: Watcher):
+        super().__init__(system)
+        self.watcher = watcher
 
     def snapshot(self) -> dict[str, float]:
         snap = super().snapshot()
         for name, process in self.system.launcher.processes.items():
             snap[name] = self.process(process.pid)  # the nameko process (bash -c "exec env ...")
+        snap["watcher backend"] = self.process(self.watcher.backend_pid) if self.watcher.backend_pid else 0.0
+        snap["postgres backends"] -= snap["watcher backend"]
         return snap
 
     def report(self, before: dict, after: dict, seconds: float, events: int) -> str:
         used = {k: after[k] - before[k] for k in before}
         cpus = len(os.sched_getaffinity(0))
-        known = sum(v for k, v in used.items() if k in ("services", "postgres backends", "rabbitmq", "bench"))
+        known = sum(v for k, v in used.items()
+                    if k in ("services", "postgres backends", "watcher backend", "rabbitmq", "bench"))
         used["everything else"] = max(0.0, used["machine"] - known)
         share = {k: f"{k} {100 * v / (seconds * cpus):.0f}%" for k, v in used.items()}
         per_event = {k: 1000 * used[k] / max(1, events)
@@ -307,8 +335,8 @@ class Cpu(CpuMeter):
         own = used["services"] + used["postgres backends"] + used["rabbitmq"]
         return (f"CPU (% of {cpus} cpus over {seconds:.1f}s): machine {100 * used['machine'] / (seconds * cpus):.0f}%: "
                 + ", ".join(share[k] for k in ("services", "postgres backends", "rabbitmq", "bench",
-                                                "everything else"))
-                + f"\n    CPU per event (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in per_event.items())
+                                                "watcher backend", "everything else"))
+                + "\n    CPU per event (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in per_event.items())
                 + f"; services+postgres+rabbitmq {1000 * own / max(1, events):.1f}")
 
 
@@ -323,7 +351,7 @@ def main() -> int:
                         help="simulator work orders per area per working day (default 4x the simulator's "
                              "40, so that most events are work_order.created; alerts and court cases as usual)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--drain-timeout", type=float, default=120.0,
+    parser.add_argument("--drain-timeout", type=float, default=90.0,
                         help="seconds to wait, after the last publish, for the statistics to count all")
     parser.add_argument("--quick", action="store_true", help="smoke run: count 300, shorter runs")
     args = parser.parse_args()
@@ -360,10 +388,12 @@ def main() -> int:
         if raw["consumed"] < raw["count"]:
             raise RuntimeError(f"baseline: only {raw['consumed']} of {raw['count']} messages consumed")
         print(f"    {raw['count']} messages in {raw['seconds']:.2f}s: {raw['rate']:.0f} messages/s end to end "
-              f"(publisher alone {raw['publish_rate']:.0f}/s)", flush=True)
+              f"(publisher alone {raw['publish_rate']:.0f}/s)")
+        print(f"    {raw['cpu']}", flush=True)
 
         started = now()
-        system = System(log_dir).start()
+        system = System(log_dir)  # assigned before start(): a failed start is cleaned up too
+        system.start()
         amqp_uri = system.env["AMQP_URI"]
         wait_for_inbound_queues(system, timeout=60)
         print(f"\nsystem started in {now() - started:.1f}s (database and vhost {system.name})", flush=True)
@@ -379,7 +409,7 @@ def main() -> int:
 
         # (b) full load: everything published as fast as the broker confirms.
         print(f"\n(b) full load: {args.count} events published back to back with confirms", flush=True)
-        meter = Cpu(system)
+        meter = Cpu(system, watcher)
         full = Stamped(full_events)
         cpu_before, cpu_started = meter.snapshot(), now()
         publish(full, amqp_uri)
@@ -409,11 +439,11 @@ def main() -> int:
         half = Stamped(half_events, rate=rate)
         cpu_before, cpu_started = meter.snapshot(), now()
         publish(half, amqp_uri)
-        half_counted = watcher.wait_for(half.sent, timeout=args.drain_timeout)
+        half_counted = watcher.wait_for(half.sent, timeout=min(args.drain_timeout, 60.0))
         cpu_half = meter.report(cpu_before, meter.snapshot(), now() - cpu_started, len(half.sent))
         half_lat = latencies(half, watcher.first_seen)
         print(f"    counted by statistics: {len(half_lat)} of {len(half.sent)}"
-              + ("" if half_counted else f" (gave up {args.drain_timeout:g}s after the last publish)")
+              + ("" if half_counted else f" (gave up {min(args.drain_timeout, 60.0):g}s after the last publish)")
               + f"; publisher at most {ms(half.behind)} behind schedule")
         print(f"    latency publish -> counted: p50 {ms(percentile(half_lat, .5))}, "
               f"p99 {ms(percentile(half_lat, .99))}, max {ms(half_lat[-1] if half_lat else float('nan'))}")
@@ -427,7 +457,8 @@ def main() -> int:
         print("\nresults")
         print(f"  machine                       {machine()}")
         print(f"  event mix (b)                 {describe_mix(full_events)}")
-        print(f"  (a) raw broker baseline       {raw['rate']:.0f} messages/s (publish with confirms -> consumed, acked)")
+        print(f"  (a) raw broker baseline       {raw['rate']:.0f} messages/s "
+              "(publish with confirms -> consumed, acked)")
         print(f"  (b) inbound end to end        {throughput:.1f} events/s (publish -> counted in reporting)")
         print(f"      full load p50 / p99       {ms(percentile(full_lat, .5))} / {ms(percentile(full_lat, .99))}")
         print(f"      ratio b/a                 {ratio:.3f}  (target >= {TARGET_RATIO}: "

@@ -6,8 +6,10 @@ from uuid import UUID
 
 from eventsourcing.persistence import RecordConflictError
 
-from intake.agency import AgencyEvent, agency_event_id, petition_id_for
+from intake.agency import AGENCY_TYPES, AgencyEvent, agency_event_id, petition_id_for
 from shared.dead_letters import KeepsDeadLetters
+from shared.errors import Rejected
+from shared.privacy import pseudonym
 
 # Where each event type keeps its moment, its identifying number and its non-personal facts.
 MOMENT = {"work_order.created": "received_at", "alert.received": "received_at",
@@ -45,6 +47,8 @@ class AgencyIntake(KeepsDeadLetters):
         raise RuntimeError("kept conflicting while recording an agency event")
 
     def receive_inbound(self, sender: str, event: dict) -> AgencyEvent | None:
+        if event["type"] not in AGENCY_TYPES.get(sender, ()):
+            raise Rejected("unknown_type", {"type": [f"intake takes no {event['type']} from {sender}"]})
         return self.receive_agency_event(sender, event)
 
     def _agency_record(self, agency: str, event: dict) -> AgencyEvent:
@@ -63,7 +67,11 @@ class AgencyIntake(KeepsDeadLetters):
         data = event["data"]
         caller = data.get("caller") or {}
         petitioner = {"name": caller.get("name") or UNNAMED_CALLER, "phone": caller.get("phone")}
+        # A caller who left neither name nor phone is nobody we can recognise again: a pseudonym of
+        # this work order keeps two anonymous callers from counting as one person, or as repeats.
+        anonymous = not caller.get("name") and not caller.get("phone")
         return self._new_petition(
             petition_id, channel="hotline12345", petitioner=petitioner, region_code=data["region_code"],
+            petitioner_ref=pseudonym(self.pseudonym_key, "agency", event["source"], event["id"]) if anonymous else None,
             category=self.agency_categories.get(data["category"], "other"), matter_type="complaint",
             subject=data["title"], content=data["content"], received_at=data["received_at"])

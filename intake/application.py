@@ -60,9 +60,10 @@ class IntakeApplication(AgencyIntake, ContextApplication):
         raise RuntimeError("the matter index kept changing; registration not saved")
 
     def _new_petition(self, petition_id: UUID, *, petitioner: dict, region_code: str, category: str,
-                      received_at: datetime, **fields) -> tuple[Petition, MatterIndex]:
+                      received_at: datetime, petitioner_ref: str | None = None,
+                      **fields) -> tuple[Petition, MatterIndex]:
         """A new petition and the repeat index it joins, to be saved together."""
-        ref = self.petitioner_ref(petitioner)
+        ref = petitioner_ref or self.petitioner_ref(petitioner)
         index_id = MatterIndex.create_id(ref, category, region_code)
         try:
             index = self.repository.get(index_id)

@@ -106,14 +106,17 @@ class InboundConsumer(DependencyProvider):
                             message.content_type)
         app = self.context.app
         try:
-            app.receive_inbound(*self.parse(delivery.exchange, delivery.routing_key, delivery.body,
-                                            delivery.content_type))
-            metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "processed").inc()
-        except Rejected as rejected:
-            self._dead_letter(delivery, rejected)
-            app.record_dead_letter(delivery.exchange, delivery.routing_key, delivery.content_type, delivery.body,
-                                   rejected.reason, rejected.errors)
-            metrics.INBOUND_DEAD_LETTERS.labels(delivery.exchange, rejected.reason).inc()
+            try:
+                app.receive_inbound(*self.parse(delivery.exchange, delivery.routing_key, delivery.body,
+                                                delivery.content_type))
+                metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "processed").inc()
+            except Rejected as rejected:
+                # Recorded first (idempotent by content): a crash before the ack then costs at
+                # most a second copy in the broker's queue, never a lost or doubled record.
+                app.record_dead_letter(delivery.exchange, delivery.routing_key, delivery.content_type,
+                                       delivery.body, rejected.reason, rejected.errors)
+                self._dead_letter(delivery, rejected)
+                metrics.INBOUND_DEAD_LETTERS.labels(delivery.exchange, rejected.reason).inc()
         except Exception as exc:
             # Not the message's fault (or not known to be): try again later; after the delivery
             # limit the broker dead-letters it (with x-death headers) instead of looping forever.
@@ -130,5 +133,16 @@ class InboundConsumer(DependencyProvider):
             delivery.body, routing_key=delivery.routing_key, serializer=None,
             content_type=delivery.content_type or "application/octet-stream", content_encoding="binary",
             delivery_mode=2, headers={
-                "x-reason": rejected.reason, "x-errors": json.dumps(rejected.errors, ensure_ascii=False)[:4000],
+                "x-reason": rejected.reason, "x-errors": errors_header(rejected.errors),
                 "x-original-exchange": delivery.exchange, "x-original-routing-key": delivery.routing_key})
+
+
+def errors_header(errors: dict, limit: int = 4000) -> str:
+    """The field errors as JSON that fits a header; when too long, the fields that failed."""
+    text = json.dumps(errors, ensure_ascii=False)
+    if len(text) <= limit:
+        return text
+    fields = list(errors)
+    while fields and len(json.dumps({"_truncated": True, "fields": fields}, ensure_ascii=False)) > limit:
+        fields = fields[: len(fields) // 2]
+    return json.dumps({"_truncated": True, "fields": fields}, ensure_ascii=False)

@@ -34,8 +34,10 @@ def mask_id_number(value: str | None) -> str | None:
 def mask_phone(value: str | None) -> str | None:
     if not value:
         return value
-    if len(value) <= 7:
+    if len(value) < 8:  # a short number: any digit shown gives most of it away
         return "*" * len(value)
+    if len(value) < 11:  # a landline: its first digits would name the exchange and most of the line
+        return "*" * (len(value) - 4) + value[-4:]
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 

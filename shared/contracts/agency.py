@@ -34,6 +34,10 @@ MAX_PARTIES = 20
 # Every reason InboundRejected can carry: the label values of the dead-letter metric.
 REASONS = ("unknown_exchange", "unsupported_content_type", "too_large", "not_utf8", "too_deep", "not_json",
            "not_an_object", "invalid_envelope", "unknown_type", "type_mismatch", "invalid_data")
+# Reasons the receiving application adds for a well-formed message it cannot take (dispatch: a report
+# for another agency, or one the assignment refuses).
+RECEIVER_REASONS = ("agency_mismatch", "refused")
+DEAD_LETTER_REASONS = REASONS + RECEIVER_REASONS
 
 # ASCII digits and \Z: `\d` would take other scripts' digits and `$` a trailing newline.
 REGION_CODE = validate.Regexp(r"(?:[0-9]{6}|[0-9]{9}|[0-9]{12})\Z",

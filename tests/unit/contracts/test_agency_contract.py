@@ -5,6 +5,7 @@ agency's system is never trusted to be JSON, UTF-8, small or shallow.
 """
 import copy
 import json
+import re
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
@@ -14,6 +15,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft7Validator, FormatChecker, ValidationError, validators
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
 
 from services.simulator import generate
 from shared.contracts import agency
@@ -204,7 +208,7 @@ def test_not_an_object(body):
     assert rejected(body).reason == "not_an_object"
 
 
-@pytest.mark.parametrize("changes, field", [
+INVALID_ENVELOPES = [
     ({"specversion": "0.3"}, "specversion"), ({"specversion": 1.0}, "specversion"), ({"id": ""}, "id"),
     ({"id": 42}, "id"), ({"id": "x" * 201}, "id"), ({"source": ""}, "source"), ({"source": "a b"}, "source"),
     ({"source": "urn:%zz"}, "source"), ({"source": "urn:" + "a" * 500}, "source"), ({"type": None}, "type"),
@@ -213,7 +217,10 @@ def test_not_an_object(body):
     ({"time": "20261120T093000+0800"}, "time"), ({"time": 1763602200}, "time"), ({"data": [1]}, "data"),
     ({"data": None}, "data"), ({"data": "{}"}, "data"), ({"datacontenttype": 7}, "datacontenttype"),
     ({"id": "a\x00b"}, "id"), ({"id": "\ud800"}, "id"),
-])
+]
+
+
+@pytest.mark.parametrize("changes, field", INVALID_ENVELOPES)
 def test_invalid_envelope(changes, field):
     error = rejected({**event(), **changes})
     assert error.reason == "invalid_envelope" and list(error.errors) == [field]
@@ -250,7 +257,7 @@ def test_each_required_data_field_missing_is_invalid_data(type_):
         assert (error.reason, error.errors) == ("invalid_data", {f"data.{field}": ["Missing data for required field."]})
 
 
-@pytest.mark.parametrize("type_, data, field", [
+INVALID_DATA = [
     ("work_order.created", {"order_no": 123}, "data.order_no"),
     ("work_order.created", {"order_no": ""}, "data.order_no"),
     ("work_order.created", {"region_code": "37130"}, "data.region_code"),
@@ -280,7 +287,10 @@ def test_each_required_data_field_missing_is_invalid_data(type_):
     ("judicial_confirmation.decided", {"mediation_id": MEDIATION_ID.replace("-", "")}, "data.mediation_id"),
     ("judicial_confirmation.decided", {"confirmed": "false"}, "data.confirmed"),
     ("judicial_confirmation.decided", {"confirmed": 0}, "data.confirmed"),
-])
+]
+
+
+@pytest.mark.parametrize("type_, data, field", INVALID_DATA)
 def test_invalid_data(type_, data, field):
     error = rejected(event(type_, data=data), type_)
     assert error.reason == "invalid_data" and list(error.errors) == [field], error.errors
@@ -402,14 +412,170 @@ def test_each_exchange_names_its_agency():
     assert sorted(t for types in AGENCY_EXCHANGES.values() for t in types) == sorted(EXAMPLES)
 
 
-def test_the_schemas_say_what_asyncapi_documents():
-    doc = yaml.safe_load((Path(__file__).resolve().parents[3] / "docs" / "asyncapi.yaml").read_text("utf-8"))
-    described = describe_schemas()
-    for exchange, types in AGENCY_EXCHANGES.items():
+# -- code and document agree both ways: what parse_inbound takes the document allows, and what one
+# refuses for a missing field or a wrong value the other refuses too ------------------------------
+DOC_URI = "urn:xinfang:asyncapi-document"
+ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})")
+DOC_FORMATS = FormatChecker()
+
+
+@DOC_FORMATS.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    """RFC 3339 `date-time`, as JSON Schema means the format."""
+    if not isinstance(value, str):
+        return True
+    return bool(ISO_DATE_TIME.fullmatch(value)) and datetime.fromisoformat(value.upper()) is not None
+
+
+def _ecma_pattern(validator, pattern, instance, schema):
+    """`pattern` as ECMA-262 reads it (what JSON Schema specifies): `$` ends the string, where
+    Python's `$` also matches before a final newline ("371302\\n")."""
+    if not validator.is_type(instance, "string"):
+        return
+    python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    if not re.search(python, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+DocValidator = validators.extend(Draft7Validator, {"pattern": _ecma_pattern})
+
+
+def load_doc() -> dict:
+    return yaml.safe_load((Path(__file__).resolve().parents[3] / "docs" / "asyncapi.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return load_doc()
+
+
+def inbound_messages(doc: dict) -> dict[str, str]:
+    """Event type -> component key of each message the agency channels document."""
+    found = {}
+    for exchange in AGENCY_EXCHANGES:
         for ref in doc["channels"][exchange]["publish"]["message"]["oneOf"]:
-            message = doc["components"]["messages"][ref["$ref"].rsplit("/", 1)[-1]]
-            if message["name"] not in types:
-                continue
-            data = message["payload"]["allOf"][1]["properties"]["data"]
-            assert described[message["name"]] == {"required": data["required"],
-                                                  "properties": list(data["properties"])}, message["name"]
+            key = ref["$ref"].rsplit("/", 1)[-1]
+            found[doc["components"]["messages"][key]["name"]] = key
+    return found
+
+
+def doc_data(doc: dict, type_: str) -> dict:
+    return doc["components"]["messages"][inbound_messages(doc)[type_]]["payload"]["allOf"][1]["properties"]["data"]
+
+
+def doc_errors(doc: dict, message: dict, type_: str = "work_order.created") -> list[str]:
+    """What the document's payload schema for messages of type_ (the routing key) finds wrong with it."""
+    key = inbound_messages(doc)[type_]
+    registry = Registry().with_resource(DOC_URI, Resource(contents=doc, specification=DRAFT7))
+    validator = DocValidator({"$ref": f"{DOC_URI}#/components/messages/{key}/payload"}, registry=registry,
+                             format_checker=DOC_FORMATS)
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(envelope)'}: {e.message}" for e in validator.iter_errors(message)]
+
+
+def taken_by_both(doc, message, type_):
+    assert doc_errors(doc, message, type_) == [], "the document refuses what the code takes"
+    send(message, type_)
+
+
+def refused_by_both(doc, message, type_) -> InboundRejected:
+    assert doc_errors(doc, message, type_) != [], "the document allows what the code refuses"
+    return rejected(message, type_)
+
+
+def test_the_schemas_say_what_asyncapi_documents(doc):
+    described = describe_schemas()
+    assert set(EXAMPLES) <= set(inbound_messages(doc)) & set(described)
+    for type_ in set(inbound_messages(doc)) & set(described):  # joint_handling.reported too, once parsed
+        data = doc_data(doc, type_)
+        assert described[type_] == {"required": data["required"], "properties": list(data["properties"])}, type_
+
+
+def test_the_documented_envelope_requires_what_the_code_requires(doc):
+    envelope = doc["components"]["schemas"]["InboundEnvelope"]
+    required = [name for name, f in agency.ENVELOPE.fields.items() if f.required]
+    assert envelope["required"] == required
+    assert list(envelope["properties"]) == list(agency.ENVELOPE.fields)
+
+
+@pytest.mark.parametrize("type_", EXAMPLES)
+def test_a_valid_example_is_valid_for_the_document_too(doc, type_):
+    taken_by_both(doc, event(type_), type_)
+    # With the optional parts absent, and each optional field null.
+    minimal = event(type_)
+    del minimal["time"], minimal["datacontenttype"]
+    required = describe_schemas()[type_]["required"]
+    minimal["data"] = {k: v for k, v in minimal["data"].items() if k in required}
+    taken_by_both(doc, minimal, type_)
+    nulls = event(type_, time=None, datacontenttype=None,
+                  data={k: None for k in describe_schemas()[type_]["properties"] if k not in required})
+    taken_by_both(doc, nulls, type_)
+
+
+@pytest.mark.parametrize("type_", EXAMPLES)
+def test_a_missing_required_field_is_refused_by_both(doc, type_):
+    data = doc_data(doc, type_)
+    for field in data["properties"]:
+        message = event(type_)
+        message["data"].pop(field, None)
+        if field in data["required"]:
+            assert refused_by_both(doc, message, type_).reason == "invalid_data", field
+        else:
+            taken_by_both(doc, message, type_)
+    for attribute in doc["components"]["schemas"]["InboundEnvelope"]["properties"]:
+        message = event(type_)
+        del message[attribute]
+        if attribute in doc["components"]["schemas"]["InboundEnvelope"]["required"]:
+            assert refused_by_both(doc, message, type_).reason == "invalid_envelope", attribute
+        else:
+            taken_by_both(doc, message, type_)
+
+
+# What JSON Schema cannot say: the range of a moment, and lone surrogates (valid JSON, not Unicode).
+THE_DOCUMENT_CANNOT_SAY = {"1949-09-30T12:00:00+08:00", "2100-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59",
+                           chr(0xD800), chr(0xDC80)}
+
+
+def _beyond_the_document(changes: dict) -> bool:
+    return any(isinstance(v, str) and v in THE_DOCUMENT_CANNOT_SAY for v in changes.values())
+
+
+@pytest.mark.parametrize("changes, field", INVALID_ENVELOPES)
+def test_an_envelope_the_code_refuses_the_document_refuses(doc, changes, field):
+    message = {**event(), **changes}
+    if _beyond_the_document(changes):
+        assert doc_errors(doc, message) == []  # said in words only: keep this list honest
+        assert rejected(message).reason == "invalid_envelope"
+    else:
+        assert refused_by_both(doc, message, "work_order.created").reason == "invalid_envelope"
+
+
+@pytest.mark.parametrize("type_, data, field", INVALID_DATA)
+def test_data_the_code_refuses_the_document_refuses(doc, type_, data, field):
+    message = event(type_, data=data)
+    if _beyond_the_document(data):
+        assert doc_errors(doc, message, type_) == []
+        assert rejected(message, type_).reason == "invalid_data"
+    else:
+        assert refused_by_both(doc, message, type_).reason == "invalid_data"
+
+
+@pytest.mark.parametrize("type_, data", [
+    ("work_order.created", {"order_no": "x" * 64, "category": "类" * 64, "title": "题" * 200, "content": "文" * 20000}),
+    ("work_order.created", {"region_code": "371302101", "caller": {}}),
+    ("work_order.created", {"caller": {"name": "名" * 100, "phone": "+86-531-1234567"}}),
+    ("work_order.created", {"caller": {"phone": "12345"}, "received_at": "2026-11-20T09:30:00.123456789Z"}),
+    ("work_order.created", {"received_at": "1949-10-01T00:00:00Z", "transfer_to_petition": False}),
+    ("alert.received", {"category": "", "received_at": "2099-12-31t23:59:59z"}),
+    ("alert.transferred", {"parties": [PARTY] * 20}),
+    ("alert.transferred", {"parties": []}),
+    ("case.filed", {"case_type": "", "cause": "由" * 200}),
+    ("judicial_confirmation.decided", {"mediation_id": MEDIATION_ID.upper(), "confirmed": True}),
+])
+def test_what_the_document_allows_at_its_limits_the_code_takes(doc, type_, data):
+    taken_by_both(doc, event(type_, data=data), type_)
+    taken_by_both(doc, event(type_, source="urn:cn:court:%E9%B2%81/" + "a" * 450, id="i" * 200), type_)
+
+
+def test_extra_attributes_and_fields_are_allowed_by_both(doc):
+    message = event("alert.transferred", subject="x", data={"extra": [1], "parties": [{**PARTY, "age": 40}]})
+    taken_by_both(doc, message, "alert.transferred")

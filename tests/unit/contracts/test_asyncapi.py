@@ -1,8 +1,11 @@
 """docs/asyncapi.yaml against what intake and dispatch really publish.
 
-A whole petition's life runs in memory (no broker, no database): every envelope both feeds give
-must match the message documented for its type, every documented message of intake.events and
-dispatch.events must be sent, and no envelope may carry the petitioner's personal data.
+A whole petition's life runs in memory (no broker, no database), and intake receives one event of
+each type other agencies send, each a real CloudEvents body run through `parse_inbound`: every
+envelope both feeds give must match the message documented for its type, every documented message
+of intake.events and dispatch.events must be sent, and no envelope may carry a petitioner's or an
+agency's party's personal data, nor free text. The inbound channels and the dead-letter channel
+must document the queues and headers the code declares and sets.
 """
 import copy
 import json
@@ -20,11 +23,16 @@ from referencing.jsonschema import DRAFT7
 from dispatch.application import DispatchApplication, assignment_id_for
 from dispatch.published import translate as dispatch_translate
 from dispatch.routing import RoutingTable, Rule, Unit
+from intake.agency import agency_event_id, petition_id_for
 from intake.application import IntakeApplication
 from intake.published import translate as intake_translate
 from shared.clock import BEIJING, FixedClock
+from shared.contracts.agency import (AGENCY_BY_EXCHANGE, AGENCY_EXCHANGES, CONTENT_TYPES, DEAD_LETTER_REASONS,
+                                     INBOUND_TYPES, JOINT_HANDLING_REPORTED, REASONS, InboundRejected,
+                                     parse_inbound)
 from shared.envelope import source_service
 from shared.feed import NotificationFeed
+from shared.inbound import DEAD_LETTER_QUEUE, Delivery, InboundConsumer, dead_letter_exchange, inbound_queue
 from shared.reference import load_reference
 from support import REPLY, id_number
 
@@ -37,6 +45,34 @@ PUBLISHED_CHANNELS = ("intake.events", "dispatch.events")
 FIRST = {"name": "测试某某", "id_number": id_number("15062319800101001"), "phone": "13800000001"}
 SECOND = {"name": "另一某某", "id_number": id_number("15062319900202002"), "phone": "13900000002"}
 PETITION_TEXT = {"subject": "草牧场边界纠纷", "content": "与邻村就草牧场边界发生争议，请求依法确权。"}
+
+# One event of each type other agencies send, with people and free text that must stay in intake.
+AGENCY_AT = "2026-11-02T08:15:00+08:00"
+CALLER = {"name": "来电人某某", "phone": "13700001111"}
+PARTIES = [{"name": "当事人甲某", "phone": "13700002222"}, {"name": "当事人乙某", "phone": "0531-88886666"}]
+AGENCY_TEXT = {"title": "工地拖欠农民工工资", "content": "某工地拖欠工资三个月，请求协调解决。",
+               "alert_summary": "邻里因排水沟发生争执，民警调解未果", "referral_summary": "买卖合同纠纷，诉前委派调解",
+               "cause": "民间借贷纠纷"}
+MEDIATION_ID = "3f2c1a5e-8d4b-4c1e-9a7f-0b6d2e4c8a91"
+AGENCY_EVENTS = {  # type -> (exchange, data)
+    "work_order.created": ("hotline12345.events", {
+        "order_no": "WO-2026-000123", "received_at": AGENCY_AT, "region_code": "150623", "category": "劳动保障",
+        "title": AGENCY_TEXT["title"], "content": AGENCY_TEXT["content"], "caller": CALLER,
+        "transfer_to_petition": True}),
+    "alert.received": ("police110.events", {
+        "alert_no": "JJ110-2026-0042", "received_at": AGENCY_AT, "region_code": "150623101", "category": "求助"}),
+    "alert.transferred": ("police110.events", {
+        "alert_no": "JJ110-2026-0043", "received_at": AGENCY_AT, "region_code": "150623101001",
+        "category": "邻里纠纷", "summary": AGENCY_TEXT["alert_summary"], "parties": PARTIES}),
+    "case.filed": ("court.events", {
+        "case_no": "（2026）蒙0623民初1234号", "filed_at": AGENCY_AT, "region_code": "150623", "case_type": "民事",
+        "cause": AGENCY_TEXT["cause"]}),
+    "mediation.referred": ("court.events", {
+        "case_no": "（2026）蒙0623民诉前调88号", "referred_at": AGENCY_AT, "region_code": "150623",
+        "summary": AGENCY_TEXT["referral_summary"], "parties": PARTIES[:1]}),
+    "judicial_confirmation.decided": ("court.events", {
+        "mediation_id": MEDIATION_ID.upper(), "confirmed": True, "decided_at": "2026-11-02T01:30:00Z"}),
+}
 
 # RFC 3339 date-time, as AsyncAPI (JSON Schema draft 7) means `format: date-time`.
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
@@ -133,6 +169,18 @@ class Link:
             self.reached = envelope["position"]
 
 
+def agency_message(type_: str) -> tuple[str, dict]:
+    """(agency, validated event) for AGENCY_EVENTS[type_] as intake's consumer gets it: the bytes of
+    a CloudEvents body, read and validated by parse_inbound."""
+    exchange, data = AGENCY_EVENTS[type_]
+    agency = AGENCY_BY_EXCHANGE[exchange]
+    body = json.dumps({"specversion": "1.0", "id": f"{agency}-{type_}-1", "source": f"urn:cn:{agency}:150623",
+                       "type": type_, "time": AGENCY_AT, "datacontenttype": "application/json",
+                       "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "data": data},
+                      ensure_ascii=False).encode("utf-8")
+    return agency, parse_inbound(exchange, type_, body, "application/cloudevents+json")
+
+
 def register(intake, petitioner, **changes):
     fields = {"channel": "visit", "petitioner": dict(petitioner), "region_code": "150623101001",
               "category": "land_grassland_rights", **PETITION_TEXT, **changes}
@@ -142,7 +190,8 @@ def register(intake, petitioner, **changes):
 @pytest.fixture(scope="module")
 def published() -> dict[str, list[dict]]:
     """Every envelope intake and dispatch publish over one petition's whole life, by source."""
-    intake = IntakeApplication(ENV, pseudonym_key=b"k", clock=FixedClock(NOW))
+    intake = IntakeApplication(ENV, pseudonym_key=b"k", clock=FixedClock(NOW),
+                               agency_categories={"劳动保障": "labour_dispute"})
     ref = load_reference()
     routing = RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules])
     dispatch = DispatchApplication(ENV, routing=routing, clock=FixedClock(NOW))
@@ -158,6 +207,13 @@ def published() -> dict[str, list[dict]]:
     intake.decide_acceptance(repeat.id, "not_accepted", "重复信访，已在办理")
     intake.decide_acceptance(other.id, "diverted", "应通过诉讼解决", route="litigation")
 
+    # Other agencies' events, one of each type, each delivered twice (at least once): recorded
+    # once; the 12345 work order also registers a petition.
+    for type_ in AGENCY_EVENTS:
+        agency, event = agency_message(type_)
+        assert intake.receive_agency_event(agency, event) is not None, type_
+        assert intake.receive_agency_event(agency, event) is None, type_
+
     # 交办: dispatch assigns the accepted one, intake links it.
     to_dispatch.sync()
     assignment_id = assignment_id_for(first.id)
@@ -167,6 +223,14 @@ def published() -> dict[str, list[dict]]:
     # 签收、延期、答复、评价, each mirrored on the petition.
     dispatch.sign(assignment_id, unit_id)
     dispatch.extend(assignment_id, 10, "需要现场勘界", "县信访局局长")
+    # 联合办理: two agencies asked; the police report over their exchange, the court's is waived.
+    dispatch.request_joint_handling(assignment_id, ["police110", "court"])
+    report = {"specversion": "1.0", "id": "JH-1", "source": "urn:cn:110:150623", "type": "joint_handling.reported",
+              "data": {"assignment_id": str(assignment_id), "agency": "police110", "result": "已核查",
+                       "reported_at": "2026-11-20T10:00:00+08:00"}}
+    dispatch.receive_inbound("police110", parse_inbound("police110.events", "joint_handling.reported",
+                                                        json.dumps(report).encode(), "application/cloudevents+json"))
+    dispatch.waive_joint_report(assignment_id, "court", "法院答复不属于其职责范围", "承办人")
     dispatch.reply(assignment_id, **REPLY)
     dispatch.evaluate(assignment_id, "satisfied")
     to_intake.sync()
@@ -198,6 +262,11 @@ def test_every_documented_payload_is_a_valid_schema():
         for type_, (key, message) in channel_messages(doc, channel).items():
             Draft7Validator.check_schema(message["payload"])
             assert message["bindings"]["amqp"]["messageType"] == type_, key
+    for message in doc["components"]["messages"].values():  # inbound and dead letters too
+        Draft7Validator.check_schema(message["payload"])
+        Draft7Validator.check_schema(message.get("headers", {}))
+    for schema in doc["components"]["schemas"].values():
+        Draft7Validator.check_schema(schema)
 
 
 # -- (b) the document lists what the code sends, and nothing else --------------------------------
@@ -228,6 +297,13 @@ def test_no_envelope_carries_the_petitioners_personal_data(published):
                 assert value not in wire, f"{envelope['id']} carries the petitioner's {field}"
         for field, value in PETITION_TEXT.items():
             assert value not in wire, f"{envelope['id']} carries the petition's {field}"
+
+
+def test_agency_parties_and_free_text_never_go_on_the_bus(published):
+    secrets = [p[field] for p in (CALLER, *PARTIES) for field in ("name", "phone")] + list(AGENCY_TEXT.values())
+    for envelope in everything(published):
+        wire = json.dumps(envelope, ensure_ascii=False)
+        assert [s for s in secrets if s in wire] == [], envelope["id"]
 
 
 def test_opinion_texts_stay_inside_dispatch(published):
@@ -271,3 +347,126 @@ def test_a_type_the_channel_does_not_document_is_caught(published):
     message["oneOf"] = [m for m in message["oneOf"] if not m["$ref"].endswith("/IntakeEventParked")]
     parked = next(e for e in published["intake"] if e["type"] == "event.parked")
     assert problems(doc, parked) == ["intake.events documents no message of type event.parked"]
+
+
+# -- the agency events intake republishes ----------------------------------------------------------
+# What each agency event may tell others: its numbers and categories, never free text or people.
+EXPECTED_FACTS = {
+    "work_order.created": {"order_no": "WO-2026-000123", "category": "劳动保障", "transfer_to_petition": True},
+    "alert.received": {"alert_no": "JJ110-2026-0042", "category": "求助"},
+    "alert.transferred": {"alert_no": "JJ110-2026-0043", "category": "邻里纠纷"},
+    "case.filed": {"case_no": "（2026）蒙0623民初1234号", "case_type": "民事"},
+    "mediation.referred": {"case_no": "（2026）蒙0623民诉前调88号"},
+    "judicial_confirmation.decided": {"mediation_id": MEDIATION_ID, "confirmed": True},
+}
+EXPECTED_PARTIES = {
+    "work_order.created": [{"name": "来****", "phone": "137****1111"}],
+    "alert.transferred": [{"name": "当****", "phone": "137****2222"}, {"name": "当****", "phone": "053******6666"}],
+    "mediation.referred": [{"name": "当****", "phone": "137****2222"}],
+}
+EXPECTED_LAYERS = {"alert.transferred": "people", "mediation.referred": "pre_litigation"}
+
+
+def test_each_agency_event_is_published_once_with_its_public_facts_only(published):
+    received = [e for e in published["intake"] if e["type"] == "agency_event.received"]
+    assert sorted(e["data"]["type"] for e in received) == sorted(AGENCY_EVENTS)
+    for envelope in received:
+        data, type_ = envelope["data"], envelope["data"]["type"]
+        exchange, sent = AGENCY_EVENTS[type_]
+        assert data["agency"] == AGENCY_BY_EXCHANGE[exchange]
+        assert data["agency_event_id"] == envelope["subject"] == str(agency_event_id(data["source"], data["event_id"]))
+        assert data["facts"] == EXPECTED_FACTS[type_], type_
+        assert data["parties"] == EXPECTED_PARTIES.get(type_, []), type_
+        assert data["mediation_layer"] == EXPECTED_LAYERS.get(type_)
+        assert data["region_code"] == sent.get("region_code")
+        moment = next(v for k, v in sent.items() if k.endswith("_at"))
+        assert datetime.fromisoformat(data["occurred_at"]) == datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        expected_petition = petition_id_for(data["source"], data["event_id"]) if type_ == "work_order.created" else None
+        assert data["petition_id"] == (str(expected_petition) if expected_petition else None)
+
+
+def test_a_work_order_for_transfer_registers_its_petition(published):
+    [work_order] = [e["data"] for e in published["intake"]
+                    if e["type"] == "agency_event.received" and e["data"]["type"] == "work_order.created"]
+    [petition] = [e["data"] for e in published["intake"]
+                  if e["type"] == "petition.registered" and e["data"]["petition_id"] == work_order["petition_id"]]
+    assert petition["channel"] == "hotline12345" and petition["category"] == "labour_dispute"
+    assert petition["region_code"] == "150623" and petition["matter_type"] == "complaint"
+    assert datetime.fromisoformat(petition["received_at"]) == datetime.fromisoformat(AGENCY_AT)
+
+
+# -- the inbound side: queues, content types, dead letters ----------------------------------------
+@pytest.mark.parametrize("exchange", AGENCY_EXCHANGES)
+def test_an_agency_channel_documents_the_queue_intake_declares(exchange):
+    doc = load_doc()
+    channel = doc["channels"][exchange]
+    queue = inbound_queue("intake", exchange, AGENCY_EXCHANGES[exchange])  # what InboundConsumer declares
+    [source] = {b.exchange for b in queue.bindings}
+    assert channel["bindings"]["amqp"]["exchange"] | {"vhost": "/"} == {
+        "name": source.name, "type": source.type, "durable": source.durable, "autoDelete": source.auto_delete,
+        "vhost": "/"}
+    # What intake and dispatch declare (services/intake.py, services/dispatch.py) is what is documented.
+    declared = {"intake": queue, "dispatch": inbound_queue("dispatch", exchange, (JOINT_HANDLING_REPORTED,))}
+    for consumer, declared_queue in declared.items():
+        [documented] = [q for q in channel["x-consumer-queues"] if q["consumer"] == consumer]
+        assert documented | {"routingKeys": sorted(documented["routingKeys"])} == {
+            "name": declared_queue.name, "consumer": consumer, "durable": declared_queue.durable,
+            "routingKeys": sorted(b.routing_key for b in declared_queue.bindings),
+            "arguments": declared_queue.queue_arguments}
+    assert "x-status" not in channel and "planned" not in channel["publish"]["summary"].lower()
+    messages = [deref(doc, ref) for ref in channel["publish"]["message"]["oneOf"]]
+    assert [m["name"] for m in messages] == list(INBOUND_TYPES[exchange])
+    assert not [m["name"] for m in messages if m.get("x-status") == "planned"]
+    for message in messages:
+        planned = message.get("x-status") == "planned"
+        assert ("planned" in message["title"]) == planned, message["name"]
+        assert deref(doc, message["traits"][0])["contentType"] in CONTENT_TYPES
+
+
+def test_the_document_names_the_content_types_the_code_takes():
+    description = load_doc()["info"]["description"]
+    assert all(f"`{content_type}`" in description for content_type in CONTENT_TYPES)
+    assert "not implemented yet" not in description
+
+
+class RecordingProducer:
+    def __init__(self):
+        self.published = []
+
+    def publish(self, body, **kwargs):
+        self.published.append((body, kwargs))
+
+
+@pytest.mark.parametrize("exchange, routing_key, body, content_type", [
+    ("court.events", "case.filed", b'{"specversion": "1.0", "id": "C-1", "source": "urn:cn:court", '
+                                   b'"type": "case.filed", "data": {"case_no": ""}}', "application/json"),
+    ("court.events", "case.filed", b"\xff\xfe not text", None),
+    ("police110.events", "alert.received", b"[]", "application/cloudevents+json"),
+    ("bank.events", "x", b"{}", "text/plain"),
+])
+def test_the_dead_letter_channel_documents_what_intake_publishes(exchange, routing_key, body, content_type):
+    doc = load_doc()
+    channel = doc["channels"]["xinfang.dead-letters"]
+    dead_letters = dead_letter_exchange()
+    assert channel["bindings"]["amqp"]["exchange"] | {"vhost": "/"} == {
+        "name": dead_letters.name, "type": dead_letters.type, "durable": dead_letters.durable,
+        "autoDelete": dead_letters.auto_delete, "vhost": "/"}
+    assert [q["name"] for q in channel["x-queues"]] == [DEAD_LETTER_QUEUE]
+    assert {q["x-consumer-queues"][0]["arguments"]["x-dead-letter-exchange"]
+            for name, q in doc["channels"].items() if name in AGENCY_EXCHANGES} == {dead_letters.name}
+    refused = deref(doc, channel["subscribe"]["message"]["oneOf"][0])
+    assert refused["headers"]["properties"]["x-reason"]["enum"] == list(DEAD_LETTER_REASONS)
+
+    with pytest.raises(InboundRejected) as caught:
+        parse_inbound(exchange, routing_key, body, content_type)
+    consumer = InboundConsumer.__new__(InboundConsumer)  # only its dead-lettering, without a container
+    consumer._dead_letter_producer = producer = RecordingProducer()
+    consumer._dead_letter(Delivery(exchange, routing_key, body, content_type), caught.value)
+    [(sent, properties)] = producer.published
+    assert sent == body and properties["routing_key"] == routing_key and properties["delivery_mode"] == 2
+    headers = properties["headers"]
+    validator = Draft7Validator(refused["headers"], format_checker=FORMATS)
+    assert [e.message for e in validator.iter_errors(headers)] == []
+    assert set(headers) == set(refused["headers"]["properties"]) == set(refused["headers"]["required"])
+    assert (headers["x-reason"], json.loads(headers["x-errors"])) == (caught.value.reason, caught.value.errors)
+    assert (headers["x-original-exchange"], headers["x-original-routing-key"]) == (exchange, routing_key)

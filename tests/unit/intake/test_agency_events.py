@@ -104,3 +104,18 @@ def test_a_resubmitted_message_is_processed_once_it_parses(app):
     assert record.petition_id is not None and app.get_dead_letter(letter.id).resolved is True
     with pytest.raises(Conflict):
         app.resubmit_dead_letter(letter.id, lambda *a: ("hotline12345", work_order(7)), by="值班员")
+
+
+def test_two_anonymous_callers_are_two_people(app):
+    first = app.receive_agency_event("hotline12345", work_order(11, caller=None))
+    second = app.receive_agency_event("hotline12345", work_order(12, caller=None))
+    one, two = app.get_petition(first.petition_id), app.get_petition(second.petition_id)
+    assert one.petitioner_ref != two.petitioner_ref and two.repeat_of is None
+
+
+def test_intake_refuses_a_type_that_is_dispatchs_business(app):
+    report = {"specversion": "1.0", "id": "JH-1", "source": "urn:cn:110:150623", "type": "joint_handling.reported",
+              "data": {}}
+    with pytest.raises(Rejected) as refused:
+        app.receive_inbound("police110", report)
+    assert refused.value.reason == "unknown_type"

@@ -21,6 +21,7 @@ def test_masks_keep_only_what_a_notice_shows():
     assert mask_id_number(VALID) == "1101**********002X"
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("12345") == "*****"
+    assert mask_phone("88886666") == "****6666"  # a landline keeps only what identifies nothing
     assert mask_name("张三丰") == "张**"
     assert mask_name(None) is None and mask_phone("") == ""
 
@@ -40,3 +41,13 @@ def test_a_pseudonym_does_not_contain_the_clear_value():
     assert "13812345678" not in ref and "张三" not in ref
     assert "1101051949" not in pseudonym(b"k", "id", VALID)
     assert len(ref) == 32
+
+
+def test_an_overlong_error_header_stays_valid_json():
+    import json
+
+    from shared.inbound import errors_header
+    errors = {f"data.parties.{i}.name": ["x" * 100] for i in range(200)}
+    header = errors_header(errors)
+    assert len(header) <= 4000 and json.loads(header)["_truncated"] is True
+    assert json.loads(errors_header({"data.order_no": ["missing"]})) == {"data.order_no": ["missing"]}
