@@ -51,6 +51,22 @@ class AgencyIntake(KeepsDeadLetters):
             raise Rejected("unknown_type", {"type": [f"intake takes no {event['type']} from {sender}"]})
         return self.receive_agency_event(sender, event)
 
+    def receive_inbound_batch(self, items: list[tuple[str, dict]]) -> None:
+        """Records agency events in one save. Raises (RecordConflictError, Rejected) when one was
+        recorded before or is not intake's: the consumer then takes them one by one."""
+        aggregates, indexes, seen = [], {}, set()
+        for sender, event in items:
+            if event["type"] not in AGENCY_TYPES.get(sender, ()):
+                raise Rejected("unknown_type", {"type": [f"intake takes no {event['type']} from {sender}"]})
+            record = self._agency_record(sender, event)
+            if record.id in seen:
+                continue  # the same message twice in one batch
+            seen.add(record.id)
+            aggregates.append(record)
+            if record.petition_id:
+                aggregates += self._petition_from_work_order(record.petition_id, event, indexes)
+        self.save(*aggregates)
+
     def _agency_record(self, agency: str, event: dict) -> AgencyEvent:
         data, kind = event["data"], event["type"]
         parties = list(data.get("parties") or [])
@@ -63,7 +79,7 @@ class AgencyIntake(KeepsDeadLetters):
             facts={k: data[k] for k in FACTS[kind] if data.get(k) is not None}, parties=parties,
             petition_id=petition_id_for(event["source"], event["id"]) if transfer else None)
 
-    def _petition_from_work_order(self, petition_id: UUID, event: dict) -> tuple:
+    def _petition_from_work_order(self, petition_id: UUID, event: dict, indexes: dict | None = None) -> tuple:
         data = event["data"]
         caller = data.get("caller") or {}
         petitioner = {"name": caller.get("name") or UNNAMED_CALLER, "phone": caller.get("phone")}
@@ -73,5 +89,6 @@ class AgencyIntake(KeepsDeadLetters):
         return self._new_petition(
             petition_id, channel="hotline12345", petitioner=petitioner, region_code=data["region_code"],
             petitioner_ref=pseudonym(self.pseudonym_key, "agency", event["source"], event["id"]) if anonymous else None,
+            indexes=indexes,
             category=self.agency_categories.get(data["category"], "other"), matter_type="complaint",
             subject=data["title"], content=data["content"], received_at=data["received_at"])

@@ -60,15 +60,20 @@ class IntakeApplication(AgencyIntake, ContextApplication):
         raise RuntimeError("the matter index kept changing; registration not saved")
 
     def _new_petition(self, petition_id: UUID, *, petitioner: dict, region_code: str, category: str,
-                      received_at: datetime, petitioner_ref: str | None = None,
+                      received_at: datetime, petitioner_ref: str | None = None, indexes: dict | None = None,
                       **fields) -> tuple[Petition, MatterIndex]:
-        """A new petition and the repeat index it joins, to be saved together."""
+        """A new petition and the repeat index it joins, to be saved together. `indexes` shares
+        index objects between petitions saved in one go (two on the same matter in one batch)."""
         ref = petitioner_ref or self.petitioner_ref(petitioner)
         index_id = MatterIndex.create_id(ref, category, region_code)
-        try:
-            index = self.repository.get(index_id)
-        except AggregateNotFoundError:
-            index = MatterIndex.for_matter(ref, category, region_code)
+        index = (indexes or {}).get(index_id)
+        if index is None:
+            try:
+                index = self.repository.get(index_id)
+            except AggregateNotFoundError:
+                index = MatterIndex.for_matter(ref, category, region_code)
+            if indexes is not None:
+                indexes[index_id] = index
         petition = Petition.register(
             petition_id, calendar=self.calendar, received_at=received_at, petitioner=petitioner,
             petitioner_ref=ref, region_code=region_code, category=category, repeat_of=index.original,

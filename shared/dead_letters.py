@@ -71,6 +71,12 @@ class KeepsDeadLetters:
     def receive_inbound(self, sender: str, event: dict):
         raise NotImplementedError
 
+    def receive_inbound_batch(self, items: list[tuple[str, dict]]) -> None:
+        """Several validated messages; an application that can record them in one transaction
+        overrides this (a failure makes the consumer take them one by one)."""
+        for sender, message in items:
+            self.receive_inbound(sender, message)
+
     def record_dead_letter(self, exchange: str, routing_key: str, content_type: str | None, body: bytes,
                            reason: str, errors: dict) -> DeadLetter:
         letter = DeadLetter.record(exchange, routing_key, content_type, body, reason, errors)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from collections.abc import Callable
 
@@ -34,6 +35,12 @@ class Delivery:
     content_type: str | None
 
 
+def delivery_of(message) -> Delivery:
+    info = message.delivery_info
+    body = message.body if isinstance(message.body, bytes) else str(message.body).encode("utf-8", "replace")
+    return Delivery(info.get("exchange", ""), info.get("routing_key", ""), body, message.content_type)
+
+
 def dead_letter_exchange() -> Exchange:
     return Exchange(DEAD_LETTER_EXCHANGE, type="fanout", durable=True)
 
@@ -53,9 +60,9 @@ class InboundConsumer(DependencyProvider):
     the refused message for operators (`record_dead_letter(...)`, see shared/dead_letters.py)."""
 
     def __init__(self, bindings: dict[str, tuple[str, ...]], parse: Callable,
-                 context_attr: str = "context", prefetch: int = 50):
+                 context_attr: str = "context", prefetch: int = 50, gather_seconds: float = 0.005):
         self.bindings, self.parse = bindings, parse
-        self.context_attr, self.prefetch = context_attr, prefetch
+        self.context_attr, self.prefetch, self.gather_seconds = context_attr, prefetch, gather_seconds
         self.stopped = threading.Event()
 
     def get_dependency(self, worker_ctx):
@@ -91,42 +98,91 @@ class InboundConsumer(DependencyProvider):
             queue(channel).declare()
         publishing = connection.clone(transport_options={"confirm_publish": True})
         self._dead_letter_producer = Producer(publishing.channel(), exchange=dead_letters)
-        with Consumer(channel, queues=self.queues, on_message=self._on_message):
+        arrived: list = []
+        with Consumer(channel, queues=self.queues, on_message=arrived.append):
             while not self.stopped.is_set():
                 try:
                     connection.drain_events(timeout=1)
                 except TimeoutError:
                     connection.heartbeat_check()
+                    continue
+                self._gather(connection, arrived)
+                batch = arrived[:]
+                arrived.clear()
+                self._process(batch)
         publishing.release()
 
-    def _on_message(self, message) -> None:
-        info = message.delivery_info
-        delivery = Delivery(info.get("exchange", ""), info.get("routing_key", ""), message.body
-                            if isinstance(message.body, bytes) else str(message.body).encode("utf-8", "replace"),
-                            message.content_type)
+    def _gather(self, connection: Connection, arrived: list) -> None:
+        """Whatever else the broker has already sent (up to the prefetch), for one transaction."""
+        deadline = time.monotonic() + self.gather_seconds
+        while len(arrived) < self.prefetch:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                connection.drain_events(timeout=remaining)
+            except TimeoutError:
+                return
+
+    def _process(self, batch: list) -> None:
         app = self.context.app
+        accepted = []
+        for message in batch:
+            delivery = delivery_of(message)
+            try:
+                try:
+                    accepted.append((message, delivery, self.parse(delivery.exchange, delivery.routing_key,
+                                                                   delivery.body, delivery.content_type)))
+                    continue
+                except Rejected as rejected:
+                    self._keep(app, delivery, rejected)
+            except Exception as exc:
+                self._retry_later(message, delivery, exc)
+                continue
+            message.ack()
+        if not accepted:
+            return
+        try:
+            # Group commit: one transaction (and one table lock) for the whole batch.
+            app.receive_inbound_batch([item for _, _, item in accepted])
+        except Exception:
+            # One of them is the trouble (recorded before, refused, a conflict): each on its own.
+            # Every message has effect once, so what the batch may have done first is absorbed.
+            for message, delivery, item in accepted:
+                self._one(app, message, delivery, item)
+            return
+        for message, delivery, _ in accepted:
+            metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "processed").inc()
+            message.ack()
+
+    def _one(self, app, message, delivery: Delivery, item: tuple) -> None:
         try:
             try:
-                app.receive_inbound(*self.parse(delivery.exchange, delivery.routing_key, delivery.body,
-                                                delivery.content_type))
+                app.receive_inbound(*item)
                 metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "processed").inc()
             except Rejected as rejected:
-                # Recorded first (idempotent by content): a crash before the ack then costs at
-                # most a second copy in the broker's queue, never a lost or doubled record.
-                app.record_dead_letter(delivery.exchange, delivery.routing_key, delivery.content_type,
-                                       delivery.body, rejected.reason, rejected.errors)
-                self._dead_letter(delivery, rejected)
-                metrics.INBOUND_DEAD_LETTERS.labels(delivery.exchange, rejected.reason).inc()
+                self._keep(app, delivery, rejected)
         except Exception as exc:
-            # Not the message's fault (or not known to be): try again later; after the delivery
-            # limit the broker dead-letters it (with x-death headers) instead of looping forever.
-            log.warning("inbound %s/%s failed: %s: %s", delivery.exchange, delivery.routing_key,
-                        type(exc).__name__, exc)
-            metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "failed").inc()
-            self.stopped.wait(1.0)
-            message.requeue()
+            self._retry_later(message, delivery, exc)
             return
         message.ack()
+
+    def _keep(self, app, delivery: Delivery, rejected: Rejected) -> None:
+        # Recorded first (idempotent by content): a crash before the ack then costs at most a
+        # second copy in the broker's queue, never a lost or doubled record.
+        app.record_dead_letter(delivery.exchange, delivery.routing_key, delivery.content_type, delivery.body,
+                               rejected.reason, rejected.errors)
+        self._dead_letter(delivery, rejected)
+        metrics.INBOUND_DEAD_LETTERS.labels(delivery.exchange, rejected.reason).inc()
+
+    def _retry_later(self, message, delivery: Delivery, exc: Exception) -> None:
+        # Not the message's fault (or not known to be): try again later; after the delivery limit
+        # the broker dead-letters it (with x-death headers) instead of looping forever.
+        log.warning("inbound %s/%s failed: %s: %s", delivery.exchange, delivery.routing_key,
+                    type(exc).__name__, exc)
+        metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "failed").inc()
+        self.stopped.wait(1.0)
+        message.requeue()
 
     def _dead_letter(self, delivery: Delivery, rejected: Rejected) -> None:
         self._dead_letter_producer.publish(

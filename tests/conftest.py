@@ -42,7 +42,7 @@ class System:
         self.env = {
             "POSTGRES_DBNAME": self.name, "AMQP_URI": self.amqp_uri,
             "XINFANG_CIPHER_KEY": new_key(), "XINFANG_PSEUDONYM_KEY": new_key(),
-            "XINFANG_CATCH_UP_SECONDS": "1", "XINFANG_GATEWAY_TIMEOUT": "3",
+            "XINFANG_CATCH_UP_SECONDS": "1", "XINFANG_GATEWAY_TIMEOUT": "8",
             **{f"{n.upper()}_ADDRESS": f"127.0.0.1:{p}" for n, p in self.ports.items()},
             **settings}
         self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"

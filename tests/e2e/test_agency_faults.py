@@ -68,10 +68,17 @@ def period(events) -> tuple[date, date]:
     return min(days), max(days)
 
 
-def five_volumes(system, start: date, end: date, region: str) -> dict:
-    answer = requests.get(system.url(f"/api/stats/summary?from={start}&to={end}&region={region}"), timeout=30)
-    answer.raise_for_status()
-    return answer.json()["five_volumes"]
+def five_volumes(system, start: date, end: date, region: str, attempts: int = 1) -> dict | None:
+    """The period's five volumes; None when the gateway gave no answer in time (503: reporting is
+    busy catching up, and the test systems' gateway waits only 3 s)."""
+    for attempt in range(attempts):
+        answer = requests.get(system.url(f"/api/stats/summary?from={start}&to={end}&region={region}"),
+                              timeout=30)
+        if answer.status_code != 503:
+            answer.raise_for_status()
+            return answer.json()["five_volumes"]
+        time.sleep(1)
+    return None
 
 
 def stored_agency_events(system) -> int:
@@ -207,7 +214,7 @@ def test_intake_sigkilled_mid_stream_counts_every_agency_event_once(agency_syste
     wait_for(system, settled, remaining, f"{KILL_EVENTS} events recorded and {expected} counted", seen)
     time.sleep(3)  # stable: nothing arrives late and counts a second time
     assert stored_agency_events(system) == KILL_EVENTS
-    assert five_volumes(system, start, end, KILL_REGION) == expected
+    assert five_volumes(system, start, end, KILL_REGION, attempts=10) == expected
     # The petitions transferred from 12345 exist once each in intake, too.
     assert system.sql("SELECT count(*) FROM intake.intake_events WHERE topic LIKE %s",
                       "%Petition.Registered")[0][0] == expected["petitions"]
@@ -220,7 +227,7 @@ def test_intake_sigkilled_mid_stream_counts_every_agency_event_once(agency_syste
 # -- 2. hostile messages -------------------------------------------------------------------------
 GOOD_REGION = "530402"      # only the good events carry it: hostile ones derive from HOSTILE_REGION
 HOSTILE_REGION = "620102"
-HOSTILE_COUNT = 10_400
+HOSTILE_COUNT = 9_800   # and 200 of them again: 10,000 bad messages
 GOOD_COUNT = 300
 
 NULLABLE = {"time", "datacontenttype", "caller", "parties", "category@alert.received", "case_type", "cause",
@@ -509,7 +516,7 @@ def test_hostile_messages_are_dead_lettered_and_good_ones_still_count(agency_sys
     # Stable: nothing more is dead-lettered or counted afterwards.
     time.sleep(2)
     assert dead_letter_metric(system) - before["metric"] == len(bad)
-    assert five_volumes(system, start, end, GOOD_REGION) == expected
+    assert five_volumes(system, start, end, GOOD_REGION, attempts=10) == expected
 
     listed = [letter for letter in listed_dead_letters(system) if letter["id"] not in before["listed"]]
     assert len({letter["id"] for letter in listed}) == len(listed)

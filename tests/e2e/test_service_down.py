@@ -13,7 +13,7 @@ def test_a_stopped_service_gives_503_and_the_call_works_again_once_it_is_back(sy
         started = time.time()
         answer = requests.get(system.url(f"/api/petitions/{created['id']}"), timeout=30)
         assert answer.status_code == 503 and answer.headers["Retry-After"]
-        assert time.time() - started < 10  # the gateway's limit is 3 s in the tests
+        assert time.time() - started < 15  # the gateway's limit is 8 s in the tests
         # A registration sent meanwhile is answered 503 too, and kept: retried with its key, it counts once.
         body, key = petition(951, region_code="530381"), {"Idempotency-Key": "while-intake-was-down"}
         assert requests.post(system.url("/api/petitions"), json=body, headers=key, timeout=30).status_code == 503

@@ -119,3 +119,20 @@ def test_intake_refuses_a_type_that_is_dispatchs_business(app):
     with pytest.raises(Rejected) as refused:
         app.receive_inbound("police110", report)
     assert refused.value.reason == "unknown_type"
+
+
+def test_a_batch_is_recorded_in_one_save_with_repeats_linked_inside_it(app):
+    from eventsourcing.persistence import RecordConflictError
+
+    first, second = work_order(21), work_order(22)  # the same caller, matter and county
+    app.receive_inbound_batch([("hotline12345", first), ("hotline12345", second), ("hotline12345", first)])
+    one = app.get_petition(petition_id_for(first["source"], first["id"]))
+    two = app.get_petition(petition_id_for(second["source"], second["id"]))
+    assert one.repeat_of is None and two.repeat_of == one.id
+    registered = [e for e in NotificationFeed("intake", app, translate).read(0, 100)[0]
+                  if e["type"] == "agency_event.received"]
+    assert len(registered) == 2  # the duplicate inside the batch counted once
+
+    with pytest.raises(RecordConflictError):  # recorded before: the consumer then goes one by one
+        app.receive_inbound_batch([("hotline12345", work_order(23)), ("hotline12345", first)])
+    assert app.receive_agency_event("hotline12345", work_order(23)) is not None  # the batch saved nothing
