@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from collections.abc import Callable
 
-from kombu import Connection, Consumer, Exchange, Producer, Queue, binding
+from kombu import Connection, Exchange, Producer, Queue, binding
 from nameko.extensions import DependencyProvider
 
 from shared import metrics
@@ -36,9 +36,26 @@ class Delivery:
 
 
 def delivery_of(message) -> Delivery:
+    """A raw py-amqp message as we keep it; header texts made storable whatever the sender put there."""
     info = message.delivery_info
-    body = message.body if isinstance(message.body, bytes) else str(message.body).encode("utf-8", "replace")
-    return Delivery(info.get("exchange", ""), info.get("routing_key", ""), body, message.content_type)
+    body = message.body if isinstance(message.body, bytes) else bytes(message.body)
+    content_type = message.properties.get("content_type")
+    return Delivery(_storable(info.get("exchange", "")), _storable(info.get("routing_key", "")), body,
+                    _storable(content_type) if content_type is not None else None)
+
+
+def _storable(text) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return str(text).encode("utf-8", "backslashreplace").decode("utf-8")[:255]
+
+
+def ack(message) -> None:
+    message.channel.basic_ack(message.delivery_tag)
+
+
+def requeue(message) -> None:
+    message.channel.basic_reject(message.delivery_tag, requeue=True)
 
 
 def dead_letter_exchange() -> Exchange:
@@ -82,6 +99,8 @@ class InboundConsumer(DependencyProvider):
         while not self.stopped.is_set():
             try:
                 with Connection(self.container.config["AMQP_URI"], heartbeat=10) as connection:
+                    connection.connect()
+                    backoff = 0.5  # connected: the next failure starts from a short wait again
                     self._consume(connection)
             except Exception as exc:  # the consumer must outlive broker restarts
                 log.warning("inbound consumer: %s: %s; reconnecting", type(exc).__name__, exc)
@@ -89,28 +108,32 @@ class InboundConsumer(DependencyProvider):
                 backoff = min(backoff * 2, 10)
 
     def _consume(self, connection: Connection) -> None:
+        # Raw py-amqp messages, bodies as bytes: neither the sender's content_encoding nor its
+        # compression header is applied to a body we have not validated (no decompression bombs).
         channel = connection.channel()
+        channel.auto_decode = False
         channel.basic_qos(0, self.prefetch, False)
         dead_letters = dead_letter_exchange()
         dead_letters(channel).declare()
         Queue(DEAD_LETTER_QUEUE, exchange=dead_letters, durable=True)(channel).declare()
+        arrived: list = []
         for queue in self.queues:
             queue(channel).declare()
-        publishing = connection.clone(transport_options={"confirm_publish": True})
-        self._dead_letter_producer = Producer(publishing.channel(), exchange=dead_letters)
-        arrived: list = []
-        with Consumer(channel, queues=self.queues, on_message=arrived.append):
+            channel.basic_consume(queue=queue.name, callback=arrived.append, no_ack=False)
+        # No heartbeats on the publishing side: it may be idle for hours between dead letters; a
+        # broken one fails the publish, which requeues the message and reconnects both.
+        with connection.clone(heartbeat=0, transport_options={"confirm_publish": True}) as publishing:
+            self._dead_letter_producer = Producer(publishing.channel(), exchange=dead_letters)
             while not self.stopped.is_set():
                 try:
                     connection.drain_events(timeout=1)
                 except TimeoutError:
                     connection.heartbeat_check()
-                    continue
-                self._gather(connection, arrived)
-                batch = arrived[:]
-                arrived.clear()
-                self._process(batch)
-        publishing.release()
+                if arrived:  # also what arrived while setting up, or during a timeout
+                    self._gather(connection, arrived)
+                    batch = arrived[:]
+                    arrived.clear()
+                    self._process(batch)
 
     def _gather(self, connection: Connection, arrived: list) -> None:
         """Whatever else the broker has already sent (up to the prefetch), for one transaction."""
@@ -139,7 +162,7 @@ class InboundConsumer(DependencyProvider):
             except Exception as exc:
                 self._retry_later(message, delivery, exc)
                 continue
-            message.ack()
+            ack(message)
         if not accepted:
             return
         try:
@@ -153,7 +176,7 @@ class InboundConsumer(DependencyProvider):
             return
         for message, delivery, _ in accepted:
             metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "processed").inc()
-            message.ack()
+            ack(message)
 
     def _one(self, app, message, delivery: Delivery, item: tuple) -> None:
         try:
@@ -165,7 +188,7 @@ class InboundConsumer(DependencyProvider):
         except Exception as exc:
             self._retry_later(message, delivery, exc)
             return
-        message.ack()
+        ack(message)
 
     def _keep(self, app, delivery: Delivery, rejected: Rejected) -> None:
         # Recorded first (idempotent by content): a crash before the ack then costs at most a
@@ -182,7 +205,7 @@ class InboundConsumer(DependencyProvider):
                     type(exc).__name__, exc)
         metrics.INBOUND.labels(delivery.exchange, delivery.routing_key, "failed").inc()
         self.stopped.wait(1.0)
-        message.requeue()
+        requeue(message)
 
     def _dead_letter(self, delivery: Delivery, rejected: Rejected) -> None:
         self._dead_letter_producer.publish(

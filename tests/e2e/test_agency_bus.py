@@ -126,3 +126,23 @@ def test_resubmitting_a_message_that_is_still_wrong_is_refused_with_its_reason(s
     assert answer.status_code == 400 and "still refused" in answer.json()["message"]
     assert requests.post(system.url(f"/api/dead-letters/{uuid.uuid4()}/resubmit"), json={"by": "值班员"},
                          timeout=30).status_code == 404
+
+
+def test_the_senders_encoding_and_compression_headers_are_not_applied_to_unchecked_bytes(system):
+    gbk = "拖欠工资".encode("gbk")  # not UTF-8; the sender claims latin-1 so a decoder would accept it
+    bomb = b"not really zlib, but claims to be"
+    with Connection(system.amqp_uri, transport_options={"confirm_publish": True}) as conn:
+        court = Exchange("court.events", "topic", durable=True)
+        conn.Producer().publish(gbk, exchange=court, routing_key="case.filed", serializer=None,
+                                content_type="application/json", content_encoding="latin-1")
+        conn.Producer().publish(bomb, exchange=court, routing_key="case.filed", serializer=None,
+                                content_type="application/json", content_encoding="binary",
+                                headers={"compression": "application/x-gzip"})
+
+    def kept():
+        return {letter["body_bytes"]: letter["reason"] for letter in requests.get(
+            system.url("/api/dead-letters?limit=200"), timeout=30).json()["items"]}
+
+    letters = system.wait_until(lambda: (k := kept()).get(len(gbk)) and k.get(len(bomb)) and k, timeout=20)
+    assert letters[len(gbk)] == "not_utf8" and letters[len(bomb)] == "not_json"
+    assert requests.get(f"http://127.0.0.1:{system.ports['intake']}/health", timeout=5).ok
