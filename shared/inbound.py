@@ -38,7 +38,14 @@ class Delivery:
 def delivery_of(message) -> Delivery:
     """A raw py-amqp message as we keep it; header texts made storable whatever the sender put there."""
     info = message.delivery_info
-    body = message.body if isinstance(message.body, bytes) else bytes(message.body)
+    body = message.body
+    if isinstance(body, str):  # decoded on the way in after all: back to the bytes it came as
+        encoding = message.properties.get("content_encoding") or "utf-8"
+        try:
+            body = body.encode(encoding, "surrogateescape")
+        except (LookupError, UnicodeError):
+            body = body.encode("utf-8", "surrogatepass")
+    body = bytes(body)
     content_type = message.properties.get("content_type")
     return Delivery(_storable(info.get("exchange", "")), _storable(info.get("routing_key", "")), body,
                     _storable(content_type) if content_type is not None else None)
@@ -103,7 +110,7 @@ class InboundConsumer(DependencyProvider):
                     backoff = 0.5  # connected: the next failure starts from a short wait again
                     self._consume(connection)
             except Exception as exc:  # the consumer must outlive broker restarts
-                log.warning("inbound consumer: %s: %s; reconnecting", type(exc).__name__, exc)
+                log.warning("inbound consumer: %s: %s; reconnecting", type(exc).__name__, exc, exc_info=True)
                 self.stopped.wait(backoff)
                 backoff = min(backoff * 2, 10)
 
@@ -128,7 +135,8 @@ class InboundConsumer(DependencyProvider):
                 try:
                     connection.drain_events(timeout=1)
                 except TimeoutError:
-                    connection.heartbeat_check()
+                    pass
+                connection.heartbeat_check()  # under sustained load too, or the broker drops us
                 if arrived:  # also what arrived while setting up, or during a timeout
                     self._gather(connection, arrived)
                     batch = arrived[:]
@@ -151,7 +159,11 @@ class InboundConsumer(DependencyProvider):
         app = self.context.app
         accepted = []
         for message in batch:
-            delivery = delivery_of(message)
+            try:
+                delivery = delivery_of(message)
+            except Exception as exc:  # one unreadable message must not cost the others a delivery
+                self._retry_later(message, Delivery("?", "?", b"", None), exc)
+                continue
             try:
                 try:
                     accepted.append((message, delivery, self.parse(delivery.exchange, delivery.routing_key,
