@@ -22,7 +22,6 @@ import argparse
 import itertools
 import json
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -38,13 +37,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import shared  # noqa: E402,F401  (PSYCOPG_WAIT_FUNC, as every service sets it)
-import psycopg  # noqa: E402
 import requests  # noqa: E402
 from kombu import Connection, Consumer  # noqa: E402
 
 # The system under test, the CPU meter and the printing helpers are the registration bench's.
 from bench.registration_throughput import (  # noqa: E402
-    RABBIT_API, CpuMeter, System, machine, ms, percentile, server_versions)
+    RABBIT_API, CpuMeter, System, Watcher, tear_down, machine, ms, percentile, server_versions
+)
 from intake.agency import agency_event_id  # noqa: E402
 from services.simulator import generate, publish  # noqa: E402
 from shared.contracts.agency import AGENCY_EXCHANGES  # noqa: E402
@@ -221,71 +220,6 @@ def broker_cpu() -> dict[str, float]:
 
 
 # -- watching the statistics ----------------------------------------------------------------------
-class Watcher(threading.Thread):
-    """Polls reporting.stats_agency_events every 10 ms; records when each agency_event_id is first
-    seen. One aggregated string per poll (SELECT agency_event_id, as one text): cheap for the bench
-    process, which shares the CPUs with the system."""
-
-    QUERY = "SELECT string_agg(agency_event_id::text, ',') FROM reporting.stats_agency_events"
-
-    def __init__(self, conninfo: str):
-        super().__init__(daemon=True, name="watcher")
-        self.conninfo = conninfo
-        self.first_seen: dict[str, float] = {}
-        self.backend_pid: int | None = None  # its PostgreSQL backend, whose CPU is reported apart
-        self.polls = 0
-        self.slow_polls = 0
-        self.stopping = threading.Event()
-        self.changed = threading.Condition()
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            with psycopg.connect(self.conninfo, autocommit=True) as conn:
-                self.backend_pid = conn.info.backend_pid
-                while not self.stopping.is_set():  # the table appears with reporting's read model
-                    if conn.execute("SELECT to_regclass('reporting.stats_agency_events')").fetchone()[0]:
-                        break
-                    time.sleep(0.2)
-                tick = now()
-                while not self.stopping.is_set():
-                    text = conn.execute(self.QUERY, prepare=True).fetchone()[0] or ""
-                    seen = now()
-                    self.polls += 1
-                    if len(text) > 37 * len(self.first_seen):
-                        fresh = [i for i in text.split(",") if i not in self.first_seen]
-                        if fresh:
-                            with self.changed:
-                                for i in fresh:
-                                    self.first_seen[i] = seen
-                                self.changed.notify_all()
-                    tick += WATCH_INTERVAL
-                    delay = tick - now()
-                    if delay > 0:
-                        time.sleep(delay)
-                    else:
-                        self.slow_polls += 1
-                        tick = now()
-        except BaseException as exc:  # reported by wait_for
-            self.error = exc
-            with self.changed:
-                self.changed.notify_all()
-
-    def wait_for(self, ids, timeout: float) -> bool:
-        ids = list(ids)
-        deadline = now() + timeout
-        with self.changed:
-            while True:
-                if self.error:
-                    raise RuntimeError(f"watcher failed: {self.error!r}")
-                if all(i in self.first_seen for i in ids):
-                    return True
-                left = deadline - now()
-                if left <= 0:
-                    return False
-                self.changed.wait(min(left, 0.5))
-
-
 def latencies(stamped: Stamped, first_seen: dict[str, float]) -> list[float]:
     return sorted(first_seen[i] - sent for i, sent in stamped.sent.items() if i in first_seen)
 
@@ -397,7 +331,7 @@ def main() -> int:
         amqp_uri = system.env["AMQP_URI"]
         wait_for_inbound_queues(system, timeout=60)
         print(f"\nsystem started in {now() - started:.1f}s (database and vhost {system.name})", flush=True)
-        watcher = Watcher(system.settings.postgres_conninfo())
+        watcher = Watcher(system.settings.postgres_conninfo(), "reporting.stats_agency_events", "agency_event_id")
         watcher.start()
 
         # Warm-up: connections, relay leadership, prepared statements, the reporting followers.
@@ -474,16 +408,7 @@ def main() -> int:
             print(f"\nbenchmark failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         raise
     finally:
-        if watcher:
-            watcher.stopping.set()
-            watcher.join(timeout=5)
-        if system:
-            print("\nstopping the system and removing its database and vhost...", flush=True)
-            system.stop()
-        if ok:
-            shutil.rmtree(log_dir, ignore_errors=True)
-        else:
-            print(f"service logs kept in {log_dir}", file=sys.stderr)
+        tear_down(watcher, system, ok, log_dir)
 
 
 if __name__ == "__main__":

@@ -147,12 +147,16 @@ def body(n: int) -> dict:
 
 
 class Watcher(threading.Thread):
-    """Polls the statistics read model every 10 ms; records when each petition_id is first seen."""
+    """Polls a read-model table every 10 ms; records when each id (a uuid key column) is first seen.
+    One aggregated string per poll: cheap for the bench process, which shares the CPUs."""
 
-    def __init__(self, conninfo: str):
+    def __init__(self, conninfo: str, table: str = "reporting.stats_petitions", key: str = "petition_id"):
         super().__init__(daemon=True, name="watcher")
         self.conninfo = conninfo
+        self.table = table
+        self.query = f"SELECT string_agg({key}::text, ',') FROM {table}"
         self.first_seen: dict[str, float] = {}
+        self.backend_pid: int | None = None  # its PostgreSQL backend, whose CPU is reported apart
         self.polls = 0
         self.slow_polls = 0
         self.stopping = threading.Event()
@@ -162,19 +166,22 @@ class Watcher(threading.Thread):
     def run(self) -> None:
         try:
             with psycopg.connect(self.conninfo, autocommit=True) as conn:
-                # One aggregated string per poll: cheap for the bench process, which shares the CPUs.
-                query = "SELECT string_agg(petition_id::text, ',') FROM reporting.stats_petitions"
+                self.backend_pid = conn.info.backend_pid
+                while not self.stopping.is_set():  # the table appears with reporting's read model
+                    if conn.execute("SELECT to_regclass(%s)", (self.table,)).fetchone()[0]:
+                        break
+                    time.sleep(0.2)
                 tick = now()
                 while not self.stopping.is_set():
-                    text = conn.execute(query, prepare=True).fetchone()[0] or ""
+                    text = conn.execute(self.query, prepare=True).fetchone()[0] or ""
                     seen = now()
                     self.polls += 1
-                    if len(text) > 36 * len(self.first_seen) + len(self.first_seen):
-                        fresh = [pid for pid in text.split(",") if pid not in self.first_seen]
+                    if len(text) > 37 * len(self.first_seen):
+                        fresh = [i for i in text.split(",") if i not in self.first_seen]
                         if fresh:
                             with self.changed:
-                                for pid in fresh:
-                                    self.first_seen[pid] = seen
+                                for i in fresh:
+                                    self.first_seen[i] = seen
                                 self.changed.notify_all()
                     tick += WATCH_INTERVAL
                     delay = tick - now()
@@ -189,6 +196,7 @@ class Watcher(threading.Thread):
                 self.changed.notify_all()
 
     def wait_for(self, ids, timeout: float) -> bool:
+        ids = list(ids)
         deadline = now() + timeout
         with self.changed:
             while True:
@@ -374,6 +382,20 @@ def server_versions() -> str:
     return ", ".join(parts)
 
 
+def tear_down(watcher, system, ok: bool, log_dir) -> None:
+    """Stops the watcher and the system (dropping its database and vhost); keeps the logs of a failed run."""
+    if watcher:
+        watcher.stopping.set()
+        watcher.join(timeout=5)
+    if system:
+        print("\nstopping the system and removing its database and vhost...", flush=True)
+        system.stop()
+    if ok:
+        shutil.rmtree(log_dir, ignore_errors=True)
+    else:
+        print(f"service logs kept in {log_dir}", file=sys.stderr)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=2000, help="registrations in the full-load run (b)")
@@ -508,16 +530,7 @@ def main() -> int:
             print(f"\nbenchmark failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         raise
     finally:
-        if watcher:
-            watcher.stopping.set()
-            watcher.join(timeout=5)
-        if system:
-            print("\nstopping the system and removing its database and vhost...", flush=True)
-            system.stop()
-        if ok:
-            shutil.rmtree(log_dir, ignore_errors=True)
-        else:
-            print(f"service logs kept in {log_dir}", file=sys.stderr)
+        tear_down(watcher, system, ok, log_dir)
 
 
 if __name__ == "__main__":
