@@ -5,7 +5,8 @@ from shared.errors import InvalidCommand
 
 # Facts, the petitioner's claims, findings, the result, its legal basis and the remedy path (A32, A35).
 REQUIRED_ELEMENTS = ("facts", "claims", "findings", "result", "legal_basis", "remedy")
-OUTCOMES = ("support", "explain", "not_support")  # 支持, 解释说明, 不予支持
+OUTCOME_NAMES = {"support": "支持", "explain": "解释说明", "not_support": "不予支持"}
+OUTCOMES = tuple(OUTCOME_NAMES)
 REQUIRED_SIGNERS = ("business_head", "petition_head")  # 业务负责人, 信访负责人
 
 

@@ -1,19 +1,21 @@
 """IntakeApplication: registering petitions and deciding their acceptance (登记、受理)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 from eventsourcing.persistence import RecordConflictError
 
+from intake import notices
 from intake.agency_intake import AgencyIntake
 from intake.domain import Petition
-from intake.repeats import MatterIndex
+from intake.repeats import STAGE_OF, MatterIndex
 from shared.application import ContextApplication
-from shared.clock import Clock, SystemClock, when
+from shared.clock import Clock, SystemClock, beijing_date, moment, when
 from shared.errors import NotFound
 from shared.privacy import pseudonym
+from shared.units import UnitDirectory
 from shared.workdays import WorkingDayCalendar
 
 
@@ -25,8 +27,10 @@ class IntakeApplication(AgencyIntake, ContextApplication):
     name = "intake"
 
     def __init__(self, env=None, *, pseudonym_key: bytes, clock: Clock | None = None,
-                 calendar: WorkingDayCalendar | None = None, agency_categories: dict | None = None):
+                 calendar: WorkingDayCalendar | None = None, agency_categories: dict | None = None,
+                 units: UnitDirectory | None = None):
         super().__init__(env)
+        self.units = units
         self.agency_categories = agency_categories or {}
         self.pseudonym_key = pseudonym_key
         self.clock = clock or SystemClock()
@@ -39,12 +43,16 @@ class IntakeApplication(AgencyIntake, ContextApplication):
 
     def register(self, petition_id: UUID, *, channel: str, petitioner: dict, region_code: str,
                  category: str, subject: str, content: str, matter_type: str = "complaint",
-                 received_at: datetime | None = None) -> Petition:
+                 received_at: datetime | None = None, representatives: list | None = None,
+                 group_size: int | None = None, accused_unit: str | None = None,
+                 new_facts: bool = False) -> Petition:
         """Registers a petition; registering the same id again returns the first registration,
         so a retried request or a redelivered work order has effect once."""
         fields = dict(channel=channel, petitioner=petitioner, region_code=region_code, category=category,
                       subject=subject, content=content, matter_type=matter_type,
-                      received_at=when(received_at, self.clock, "received_at"))
+                      received_at=when(received_at, self.clock, "received_at"),
+                      representatives=representatives or [], group_size=group_size,
+                      accused_unit=accused_unit, new_facts=new_facts)
         for _ in range(10):
             try:
                 petition, index = self._new_petition(petition_id, **fields)
@@ -61,7 +69,8 @@ class IntakeApplication(AgencyIntake, ContextApplication):
 
     def _new_petition(self, petition_id: UUID, *, petitioner: dict, region_code: str, category: str,
                       received_at: datetime, petitioner_ref: str | None = None, indexes: dict | None = None,
-                      **fields) -> tuple[Petition, MatterIndex]:
+                      new_facts: bool = False, representatives: list | None = None, group_size: int | None = None,
+                      accused_unit: str | None = None, **fields) -> tuple[Petition, MatterIndex]:
         """A new petition and the repeat index it joins, to be saved together. `indexes` shares
         index objects between petitions saved in one go (two on the same matter in one batch)."""
         ref = petitioner_ref or self.petitioner_ref(petitioner)
@@ -77,41 +86,77 @@ class IntakeApplication(AgencyIntake, ContextApplication):
         petition = Petition.register(
             petition_id, calendar=self.calendar, received_at=received_at, petitioner=petitioner,
             petitioner_ref=ref, region_code=region_code, category=category, repeat_of=index.original,
-            **fields)
+            refusal=index.refusal(beijing_date(received_at), new_facts), new_facts=new_facts,
+            representatives=representatives or [], group_size=group_size, accused_unit=accused_unit, **fields)
         index.add(petition_id)
         return petition, index
 
     def decide_acceptance(self, petition_id: UUID, decision: str, reason: str,
-                          route: str | None = None, decided_at: datetime | None = None) -> Petition:
+                          route: str | None = None, decided_at: datetime | None = None,
+                          dispatch_mode: str = "assignment") -> Petition:
         petition = self.get_petition(petition_id)
-        petition.decide_acceptance(decision, reason, route, when(decided_at, self.clock, "decided_at"))
+        petition.decide_acceptance(decision, reason, route, when(decided_at, self.clock, "decided_at"),
+                                   dispatch_mode)
         self.save(petition)
         return petition
 
-    def get_petition(self, petition_id: UUID) -> Petition:
+    def get_petition(self, petition_id: UUID, acting_unit: str | None = None) -> Petition:
         try:
-            return self.repository.get(petition_id)
+            petition = self.repository.get(petition_id)
         except AggregateNotFoundError:
             raise PetitionNotFound(f"no petition {petition_id}") from None
+        if not isinstance(petition, Petition) or (acting_unit and acting_unit == petition.accused_unit):
+            # The accused unit learns not even that the accusation exists (A30).
+            raise PetitionNotFound(f"no petition {petition_id}")
+        return petition
+
+    def matter_of(self, petition: Petition) -> MatterIndex:
+        return self.repository.get(MatterIndex.create_id(petition.petitioner_ref, petition.category,
+                                                         petition.region_code))
+
+    def notices(self, petition_id: UUID, acting_unit: str | None = None) -> list:
+        petition = self.get_petition(petition_id, acting_unit)
+        issuer = self.units.name(self.units.bureau(petition.region_code)) if self.units else "信访工作机构"
+        return [n.document(petition.petitioner["name"]) for n in notices.notices(petition, issuer)]
 
     def history(self, petition_id: UUID) -> list:
         return list(self.events.get(petition_id))
 
     # -- following dispatch ------------------------------------------------------------------
     def policy(self, envelope: dict, processing: ProcessingEvent) -> None:
-        data = envelope["data"]
-        if envelope["type"] not in ("assignment.created", "assignment.replied", "assignment.evaluated"):
+        data, kind = envelope["data"], envelope["type"]
+        if kind not in MIRRORED and kind != "assignment.created":
             return
         try:
             petition = self.get_petition(UUID(data["petition_id"]))
-        except PetitionNotFound:
+        except (PetitionNotFound, KeyError):
             return  # an assignment for a petition registered elsewhere (another bureau's intake)
-        if envelope["type"] == "assignment.created":
+        matter = self.matter_of(petition)
+        if kind == "assignment.created":
             petition.link_assignment(UUID(data["assignment_id"]), data["unit_id"])
-        elif envelope["type"] == "assignment.replied":
-            petition.note_handling("replied", datetime.fromisoformat(data["replied_at"]),
-                                   outcome=data["outcome"], on_time=data["on_time"])
         else:
-            petition.note_handling("evaluated", datetime.fromisoformat(data["rated_at"]),
-                                   rating=data["rating"])
-        processing.collect_events(petition)
+            stage, at, status = MIRRORED[kind]
+            petition.note_handling(stage, moment(data[at]), status=status(data),
+                                   by=envelope.get("actor", "system"),
+                                   **{("review_stage" if k == "stage" else k): v for k, v in data.items()
+                                      if k not in ("assignment_id", "petition_id")})
+        if kind in STAGE_OF:
+            stage = "closed" if data.get("stage") == "re_review" else STAGE_OF[kind]
+            until = data.get("handling_deadline")
+            matter.reach(stage, date.fromisoformat(until) if until else None)
+        processing.collect_events(petition, matter)
+
+
+# dispatch event → (history stage, its moment field, the petition's status after it)
+MIRRORED = {
+    "assignment.signed": ("signed", "signed_at", lambda d: "signed"),
+    "assignment.rerouted": ("rerouted", "rerouted_at", lambda d: "assigned"),
+    "assignment.extended": ("extended", "extended_at", lambda d: None),
+    "assignment.replied": ("replied", "replied_at", lambda d: "replied"),
+    "assignment.evaluated": ("evaluated", "rated_at", lambda d: "evaluated"),
+    "assignment.evaluation_expired": ("evaluation_expired", "evaluation_deadline", lambda d: "unrated_expired"),
+    "assignment.review_requested": ("review_requested", "requested_at", lambda d: f"under_{d['stage']}"),
+    "assignment.hearing_held": ("hearing_held", "held_to", lambda d: None),
+    "assignment.review_decided": ("review_decided", "decided_at",
+                                  lambda d: "closed" if d["stage"] == "re_review" else "reviewed"),
+}

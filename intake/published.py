@@ -19,14 +19,20 @@ def _registered(e: Petition.Registered) -> tuple[str, dict]:
         "petition_id": str(e.originator_id), "channel": e.channel, "region_code": e.region_code,
         "category": e.category, "matter_type": e.matter_type, "received_at": e.received_at.isoformat(),
         "acceptance_deadline": e.acceptance_deadline.isoformat(), "petitioner_ref": e.petitioner_ref,
-        "repeat_of": str(e.repeat_of) if e.repeat_of else None}
+        "repeat_of": str(e.repeat_of) if e.repeat_of else None,
+        # A group visit's size and how many representatives it sent; the people stay in intake.
+        "group_size": getattr(e, "group_size", None), "representatives": len(getattr(e, "representatives", None) or ()),
+        "accused_unit": getattr(e, "accused_unit", None)}
 
 
 def _decided(e) -> tuple[str, dict]:
     return "petition.acceptance_decided", {
         "petition_id": str(e.originator_id), "decision": e.decision, "route": e.route,
         "decided_at": e.decided_at.isoformat(), "timely": e.timely,
-        "region_code": e.region_code, "category": e.category, "matter_type": e.matter_type}
+        "region_code": e.region_code, "category": e.category, "matter_type": e.matter_type,
+        "ground": getattr(e, "ground", None), "dispatch_mode": getattr(e, "dispatch_mode", None),
+        "accused_unit": getattr(e, "accused_unit", None),
+        "dispatch_deadline": e.dispatch_deadline.isoformat() if getattr(e, "dispatch_deadline", None) else None}
 
 
 def _linked(e) -> tuple[str, dict]:
@@ -36,7 +42,7 @@ def _linked(e) -> tuple[str, dict]:
 
 def _progressed(e) -> tuple[str, dict]:
     return "petition.handling_progressed", {"petition_id": str(e.originator_id), "stage": e.stage,
-                                            "at": e.at.isoformat()}
+                                            "at": e.at.isoformat(), "status": getattr(e, "status", None)}
 
 
 
@@ -66,6 +72,7 @@ translate = translator({
     # The repeat index is intake's own bookkeeping; others learn of repeats from `repeat_of`.
     MatterIndex.Started: None,
     MatterIndex.PetitionAdded: None,
+    MatterIndex.StageReached: None,
     AgencyEvent.Received: _agency_event,
     # Dead letters hold the raw body (it may carry personal data): operators read them in intake.
     DeadLetter.Recorded: None,

@@ -57,6 +57,16 @@ class Statistics:
              "yoy": statistics.yoy(now.get((period, key), 0), earlier.get((period, key), 0))}
             for period, key in keys]}
 
+    def repeats(self, start: date, end: date, region: str = "", limit: int = 20) -> dict:
+        """Repeat petitions per petitioner (a pseudonym) and per matter, with the totals of the
+        same period a year earlier."""
+        current = self.readmodel.repeats(start, end, region, limit)
+        previous = self.readmodel.repeats(statistics.year_earlier(start), statistics.year_earlier(end),
+                                          region, 0)
+        return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
+                "totals": current["totals"], "previous_year": previous["totals"],
+                "petitioners": current["petitioners"], "matters": current["matters"]}
+
 
 def keyed(rows: list[dict], by: str) -> dict[tuple, int]:
     """(period, key) → count. Agency rows (with a `type`) count in their five-volume keys; by

@@ -153,6 +153,34 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                 rows += [dict(r) for r in curs.fetchall()]
             return rows
 
+    def repeats(self, start: date, end: date, region: str, limit: int) -> dict:
+        """Repeat petitions (重复信访) received in the period: totals, and the petitioners and the
+        matters (pseudonym, category, county — as intake's MatterIndex) with at least one repeat,
+        most repeats first. limit=0 gives the totals only."""
+        params = {"start": start, "end": end, "region": region + "%", "limit": limit}
+        grouped = SQL("""
+            SELECT {keys}, count(*) AS petitions, count(*) FILTER (WHERE is_repeat) AS repeats
+            FROM {table} WHERE received_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
+            GROUP BY {groups} HAVING count(*) FILTER (WHERE is_repeat) > 0
+            ORDER BY repeats DESC, petitions DESC, {groups} LIMIT %(limit)s
+        """)
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("""
+                SELECT count(*) AS petitions,
+                       count(*) FILTER (WHERE is_repeat) AS repeats,
+                       count(DISTINCT petitioner_ref) AS persons,
+                       count(DISTINCT petitioner_ref) FILTER (WHERE is_repeat) AS repeat_persons
+                FROM {} WHERE received_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
+            """).format(self.table("petitions")), params)
+            totals = dict(curs.fetchone())
+            curs.execute(grouped.format(keys=SQL("petitioner_ref"), groups=SQL("1"),
+                                        table=self.table("petitions")), params)
+            petitioners = [dict(r) for r in curs.fetchall()]
+            curs.execute(grouped.format(keys=SQL("petitioner_ref, category, left(region_code, 6) AS county"),
+                                        groups=SQL("1, 2, 3"), table=self.table("petitions")), params)
+            matters = [dict(r) for r in curs.fetchall()]
+        return {"totals": totals, "petitioners": petitioners, "matters": matters}
+
 
 def region_key_length(region: str) -> int:
     """Volumes by region break an area down one level: counties, then townships, then villages."""

@@ -17,6 +17,7 @@ OPINION = {"facts": "经调查核实，反映情况基本属实。", "claims": "
            "legal_basis": "《信访工作条例》第三十二条", "remedy": "如不服本意见，可自收到之日起30日内向上一级机关申请复查。"}
 SIGNATURES = [{"role": "business_head", "name": "业务负责人甲"}, {"role": "petition_head", "name": "信访负责人乙"}]
 RATINGS = ["satisfied", "basically_satisfied", "unsatisfied"]
+BUREAU = {"X-User-Id": "demo-clerk"}
 
 
 def call(method, url, **kwargs):
@@ -43,7 +44,8 @@ def main(base_url: str) -> None:
     petitions = json.loads(DEMO.read_text(encoding="utf-8"))
     for number, body in enumerate(petitions):
         # The key makes a second `./run up` register nothing new.
-        petition = call("POST", f"{base_url}/api/petitions", json=body, headers={"Idempotency-Key": f"demo-{number}"})
+        petition = call("POST", f"{base_url}/api/petitions", json=body,
+                        headers={"Idempotency-Key": f"demo-{number}", **BUREAU})
         received = datetime.fromisoformat(body["received_at"])
         if number % 4 == 3:
             continue  # left waiting for a decision
@@ -60,7 +62,14 @@ def main(base_url: str) -> None:
         if number % 8 == 0 and received + timedelta(days=45) < datetime.now(received.tzinfo):
             call("POST", path + "/reply", json={"outcome": "support", "opinion": OPINION,
                                                 "signatures": SIGNATURES, "replied_at": at(received, 40)})
-            call("POST", path + "/evaluation", json={"rating": RATINGS[number % 3], "rated_at": at(received, 45)})
+            call("POST", path + "/pre-review", json={"approved": True, "decided_at": at(received, 41)},
+                 headers=BUREAU)
+            rating = RATINGS[number % 3]
+            call("POST", path + "/evaluation", json={"rating": rating, "rated_at": at(received, 45)})
+            if rating == "unsatisfied" and received + timedelta(days=50) < datetime.now(received.tzinfo):
+                # 复查: the unsatisfied petitioner asks the body one level up.
+                call("POST", path + "/review-requests", json={
+                    "reasons": "对处理意见不服，请求复查", "requested_at": at(received, 50)}, headers=BUREAU)
     print(f"demo data: {len(petitions)} petitions, in every stage from registered to rated")
     # Agencies' traffic for the same weeks (ids repeat with the seed, so a second start adds nothing).
     amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")

@@ -67,6 +67,26 @@ def _wire(data: dict) -> dict:
     return json.loads(json.dumps(data, default=lambda v: v.isoformat()))
 
 
+def _header(request, name: str) -> str | None:
+    value = request.headers.get(name)
+    if value is None:
+        return None
+    errors_ = schema(c.HeadersSchema).validate({"value": value})
+    if errors_:
+        raise ValidationError({name: errors_["value"]})
+    return value
+
+
+def actor(request) -> str:
+    """Who acts (recorded on every event): the X-User-Id header until access control binds it."""
+    return _header(request, c.USER_HEADER) or "anonymous"
+
+
+def acting_unit(request) -> str | None:
+    """The unit a request is made for (X-Unit-Id): a unit never sees an accusation against it."""
+    return _header(request, c.UNIT_HEADER)
+
+
 def _id(value: str) -> str:
     try:
         return str(uuid.UUID(value))
@@ -123,30 +143,90 @@ class GatewayService(Observable):
         key = request.headers.get("Idempotency-Key")
         # The id is chosen here so a retried request (or a re-executed RPC) registers once.
         petition_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, key[:200]) if key else uuid.uuid4()
-        return _json(201, schema(c.PetitionSchema).dump(self.intake.register(str(petition_id), petition)))
+        user = actor(request)
+        return _json(201, schema(c.PetitionSchema).dump(self.intake.register(str(petition_id), petition, actor=user)))
 
     @http("GET", "/api/petitions/<string:petition_id>")
     @endpoint
     def get_petition(self, request, petition_id):
-        return _json(200, schema(c.PetitionSchema).dump(self.intake.get_petition(_id(petition_id))))
+        petition_id, unit = _id(petition_id), acting_unit(request)
+        return _json(200, schema(c.PetitionSchema).dump(self.intake.get_petition(petition_id, acting_unit=unit)))
+
+    @http("GET", "/api/petitions/<string:petition_id>/notices")
+    @endpoint
+    def notices(self, request, petition_id):
+        petition_id, unit = _id(petition_id), acting_unit(request)
+        found = self.intake.notices(petition_id, acting_unit=unit)
+        handling = (self.dispatch.notices(found["assignment_id"], found["addressee"])
+                    if found["assignment_id"] else [])
+        ordered = sorted(found["notices"] + handling, key=lambda n: n["issued_on"])
+        return _json(200, schema(c.NoticesSchema).dump({"petition_id": petition_id, "notices": ordered}))
 
     @http("POST", "/api/petitions/<string:petition_id>/acceptance")
     @endpoint
     def decide_acceptance(self, request, petition_id):
         petition_id = _id(petition_id)
         command = _wire(_body(request, c.AcceptanceSchema))
-        return _json(200, schema(c.PetitionSchema).dump(self.intake.decide_acceptance(petition_id, **command)))
+        return _json(200, schema(c.PetitionSchema).dump(
+            self.intake.decide_acceptance(petition_id, actor=actor(request), **command)))
 
     @http("GET", "/api/assignments/<string:assignment_id>")
     @endpoint
     def get_assignment(self, request, assignment_id):
-        return _json(200, schema(c.AssignmentSchema).dump(self.dispatch.get_assignment(_id(assignment_id))))
+        assignment_id, unit = _id(assignment_id), acting_unit(request)
+        return _json(200, schema(c.AssignmentSchema).dump(self.dispatch.get_assignment(assignment_id, acting_unit=unit)))
 
     def _assignment_command(self, request, assignment_id, schema_class, rpc_name):
         assignment_id = _id(assignment_id)
         command = _wire(_body(request, schema_class))
-        result = getattr(self.dispatch, rpc_name)(assignment_id, **command)
+        result = getattr(self.dispatch, rpc_name)(assignment_id, actor=actor(request), **command)
         return _json(200, schema(c.AssignmentSchema).dump(result))
+
+    @http("POST", "/api/assignments/<string:assignment_id>/objection")
+    @endpoint
+    def object_to_dispatch(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.ObjectionSchema, "object_to_dispatch")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/objection/decision")
+    @endpoint
+    def decide_objection(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.ObjectionDecisionSchema, "decide_objection")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/co-units")
+    @endpoint
+    def add_co_units(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.CoUnitsSchema, "add_co_units")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/co-opinions")
+    @endpoint
+    def give_co_opinion(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.CoOpinionSchema, "give_co_opinion")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/pre-review")
+    @endpoint
+    def decide_pre_review(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.PreReviewSchema, "decide_pre_review")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/review-requests")
+    @endpoint
+    def request_review(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.ReviewRequestSchema, "request_review")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/hearings")
+    @endpoint
+    def hold_hearing(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.HearingSchema, "hold_hearing")
+
+    @http("POST", "/api/assignments/<string:assignment_id>/review-decisions")
+    @endpoint
+    def decide_review(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.ReviewDecisionSchema, "decide_review")
+
+    @http("POST", "/api/evaluations/expiry")
+    @endpoint
+    def expire_unrated(self, request):
+        command = _wire(_body(request, c.ExpirySchema))
+        return _json(200, schema(c.ExpiryResultSchema).dump(self.dispatch.expire_unrated(actor=actor(request), **command)))
 
     @http("POST", "/api/assignments/<string:assignment_id>/sign")
     @endpoint
@@ -179,7 +259,7 @@ class GatewayService(Observable):
         assignment_id = _id(assignment_id)
         command = _wire(_body(request, c.WaiverSchema))
         return _json(200, schema(c.AssignmentSchema).dump(
-            self.dispatch.waive_joint_report(assignment_id, agency[:64], **command)))
+            self.dispatch.waive_joint_report(assignment_id, agency[:64], actor=actor(request), **command)))
 
     @http("GET", "/api/stats/summary")
     @endpoint
@@ -194,6 +274,13 @@ class GatewayService(Observable):
         q = schema(c.VolumeQuerySchema).load(request.args.to_dict())
         return _json(200, self.reporting.volume(q["start"].isoformat(), q["end"].isoformat(), q["region"],
                                                 q["granularity"], q["by"]))
+
+    @http("GET", "/api/stats/repeats")
+    @endpoint
+    def repeats(self, request):
+        q = schema(c.RepeatsQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.RepeatsSchema).dump(
+            self.reporting.repeats(q["start"].isoformat(), q["end"].isoformat(), q["region"], q["limit"])))
 
     def health_status(self):
         return {"service": self.name}

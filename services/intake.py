@@ -14,13 +14,16 @@ from shared.contracts.agency import AGENCY_EXCHANGES, parse_agency_message
 from shared.endpoints import DeadLetterEndpoints, Following, Observable, Publishing
 from shared.inbound import InboundConsumer
 from shared.reference import load_reference
+from shared.units import Unit, UnitDirectory
 from shared.workdays import configured_calendar
 
 
 def build(env, settings):
+    ref = load_reference(settings.reference_dir or None)
     return IntakeApplication(env, pseudonym_key=settings.pseudonym_key_bytes(),
                              calendar=configured_calendar(settings.calendar_overrides),
-                             agency_categories=load_reference(settings.reference_dir or None).agency_categories)
+                             agency_categories=ref.agency_categories,
+                             units=UnitDirectory([Unit(**u) for u in ref.units], settings.home_bureau or None))
 
 
 class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
@@ -33,20 +36,33 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
     def register(self, petition_id, petition):
         app = self.context.app
         registered = app.register(UUID(petition_id), **{**petition, "received_at": moment(petition.get("received_at"))})
-        return petition_view(registered, app.history(registered.id))
+        return petition_view(registered, app.history(registered.id), app.matter_of(registered))
 
     @command_rpc
     @command("decide_acceptance")
-    def decide_acceptance(self, petition_id, decision, reason, route=None, decided_at=None):
+    def decide_acceptance(self, petition_id, decision, reason, route=None, decided_at=None,
+                          dispatch_mode="assignment"):
         app = self.context.app
-        petition = app.decide_acceptance(UUID(petition_id), decision, reason, route, moment(decided_at))
-        return petition_view(petition, app.history(petition.id))
+        petition = app.decide_acceptance(UUID(petition_id), decision, reason, route, moment(decided_at),
+                                         dispatch_mode)
+        return petition_view(petition, app.history(petition.id), app.matter_of(petition))
 
     @command_rpc
     @command("get_petition")
-    def get_petition(self, petition_id):
+    def get_petition(self, petition_id, acting_unit=None):
         app = self.context.app
-        return petition_view(app.get_petition(UUID(petition_id)), app.history(UUID(petition_id)))
+        petition = app.get_petition(UUID(petition_id), acting_unit)
+        return petition_view(petition, app.history(petition.id), app.matter_of(petition))
+
+    @command_rpc
+    @command("notices")
+    def notices(self, petition_id, acting_unit=None):
+        """The petition's notices, and what dispatch needs to add its own (the addressee's name
+        goes no further than that call)."""
+        app = self.context.app
+        petition = app.get_petition(UUID(petition_id), acting_unit)
+        return {"notices": app.notices(petition.id, acting_unit), "addressee": petition.petitioner["name"],
+                "assignment_id": str(petition.assignment_id) if petition.assignment_id else None}
 
 
     @event_handler("dispatch", "#")

@@ -11,7 +11,27 @@ OPERATIONS = [
     ("post", "/api/petitions", "Register a petition (登记)", c.PetitionCreateSchema, None, "201", c.PetitionSchema),
     ("get", "/api/petitions/{id}", "A petition with its history", None, None, "200", c.PetitionSchema),
     ("post", "/api/petitions/{id}/acceptance", "Decide acceptance (受理)", c.AcceptanceSchema, None, "200", c.PetitionSchema),
+    ("get", "/api/petitions/{id}/notices", "The petition's notices (告知单), ready to print", None, None, "200",
+     c.NoticesSchema),
     ("get", "/api/assignments/{id}", "An assignment with its history", None, None, "200", c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/objection", "The unit objects to a wrong dispatch within 5 working days (异议, A23)",
+     c.ObjectionSchema, None, "200", c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/objection/decision", "The bureau upholds (re-routes) or rejects the objection",
+     c.ObjectionDecisionSchema, None, "200", c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/co-units", "Add co-handling units (协办单位)", c.CoUnitsSchema, None, "200",
+     c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/co-opinions", "A co-handling unit's opinion", c.CoOpinionSchema, None, "200",
+     c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/pre-review", "The bureau's pre-review of the reply (答复预审)", c.PreReviewSchema,
+     None, "200", c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/review-requests", "The petitioner asks for review or re-review (复查/复核)",
+     c.ReviewRequestSchema, None, "200", c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/hearings", "A hearing (听证); its days are left out of the review's limit",
+     c.HearingSchema, None, "200", c.AssignmentSchema),
+    ("post", "/api/assignments/{id}/review-decisions", "The reviewing body's answer", c.ReviewDecisionSchema, None,
+     "200", c.AssignmentSchema),
+    ("post", "/api/evaluations/expiry", "Record ratings not given within the window (超期未评价) as of a date",
+     c.ExpirySchema, None, "200", c.ExpiryResultSchema),
     ("post", "/api/assignments/{id}/sign", "The unit signs for it (签收)", c.SignSchema, None, "200", c.AssignmentSchema),
     ("post", "/api/assignments/{id}/extension", "Extend the handling limit once (延期)", c.ExtensionSchema, None, "200", c.AssignmentSchema),
     ("post", "/api/assignments/{id}/reply", "Reply with the handling opinion (答复)", c.ReplySchema, None, "200", c.AssignmentSchema),
@@ -22,11 +42,19 @@ OPERATIONS = [
      "Record why a named agency's report will not come", c.WaiverSchema, None, "200", c.AssignmentSchema),
     ("get", "/api/stats/summary", "Counts and rates with the same period a year earlier", None, c.PeriodQuerySchema, "200", None),
     ("get", "/api/stats/volume", "Volumes by period and channel, region or category", None, c.VolumeQuerySchema, "200", None),
+    ("get", "/api/stats/repeats", "Repeat petitions (重复信访) per petitioner and per matter, with last year's totals",
+     None, c.RepeatsQuerySchema, "200", c.RepeatsSchema),
     ("get", "/api/dead-letters", "Messages from other agencies that were refused, with the reason", None,
      c.DeadLetterQuerySchema, "200", c.DeadLetterPageSchema),
     ("post", "/api/dead-letters/{id}/resubmit", "Process a refused message again once its sender fixed it",
      c.ResubmitSchema, None, "200", c.ResubmittedSchema),
 ]
+
+
+USER_HEADER = {"in": "header", "name": c.USER_HEADER, "required": False, "schema": {"type": "string", "maxLength": 64},
+               "description": "the user acting (经办人), recorded on every event; 'anonymous' when absent"}
+UNIT_HEADER = {"in": "header", "name": c.UNIT_HEADER, "required": False, "schema": {"type": "string", "maxLength": 64},
+               "description": "the unit asking: the unit an accusation accuses gets 404"}
 
 
 def build_spec() -> dict:
@@ -49,6 +77,10 @@ def build_spec() -> dict:
                                             "schema": {"type": "string", "enum": list(c.AGENCIES)}})
         if query:
             operation.setdefault("parameters", []).append({"in": "query", "schema": query})
+        if method == "post":
+            operation.setdefault("parameters", []).append(USER_HEADER)
+        elif path.startswith(("/api/petitions/", "/api/assignments/")):
+            operation.setdefault("parameters", []).append(UNIT_HEADER)
         if body:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
         existing = spec._paths.get(path, {})

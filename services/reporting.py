@@ -37,6 +37,11 @@ class ReportingService(Following, Observable):
         return self.context.app.volume(date.fromisoformat(start), date.fromisoformat(end), region,
                                        granularity, by)
 
+    @command_rpc
+    @command("repeats")
+    def repeats(self, start, end, region="", limit=20):
+        return self.context.app.repeats(date.fromisoformat(start), date.fromisoformat(end), region, limit)
+
     @rpc
     def rebuild(self):
         """Empties the statistics and reprocesses every source from its first event."""

@@ -9,6 +9,7 @@ from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import rpc
 
 from shared import errors, metrics
+from shared.actors import acting_as
 
 # Callers get these three back as instances, whatever the context's own subclass was.
 WIRE_ERRORS = (errors.NotFound, errors.Conflict, errors.InvalidCommand)
@@ -23,7 +24,8 @@ CONFLICT_RETRIES = 3
 def command(name: str):
     """Wraps an RPC method: counts and times it, re-runs it when a concurrent command saved the same
     aggregate first (so it is judged against the new state), and sends domain errors as the three
-    wire errors."""
+    wire errors. `actor` (the user the gateway acts for) is recorded on every event the command
+    causes."""
     def decorate(method):
         def run(self, *args, **kwargs):
             for attempt in range(CONFLICT_RETRIES):
@@ -34,12 +36,13 @@ def command(name: str):
                         raise errors.Conflict("the record kept changing meanwhile; try again") from None
 
         @functools.wraps(method)
-        def wrapper(self, *args, **kwargs):
+        def wrapper(self, *args, actor=None, **kwargs):
             service = self.name
             started = time.perf_counter()
             outcome = "ok"
             try:
-                return run(self, *args, **kwargs)
+                with acting_as(actor):
+                    return run(self, *args, **kwargs)
             except errors.InvalidCommand as exc:
                 outcome = "invalid"
                 raise errors.InvalidCommand(str(exc), exc.errors) from None

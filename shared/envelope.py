@@ -1,8 +1,9 @@
 """CloudEvents 1.0 envelopes (structured JSON mode) for events between services.
 
 `position` and `previous` are extension attributes: the event's notification id in its source's log,
-which is what followers track, and that of the published event before it. `id` is unique per
-`source`, as CloudEvents requires.
+which is what followers track, and that of the published event before it. `actor` (an extension
+too) is the staff user on whose behalf it happened, or "system". `id` is unique per `source`, as
+CloudEvents requires.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ SOURCE_PREFIX = "urn:xinfang:"
 
 
 def make_envelope(service: str, position: int, previous: int, type_: str, time: datetime,
-                  subject: str, data: dict) -> dict:
+                  subject: str, data: dict, actor: str | None = None) -> dict:
     return {
         "specversion": "1.0",
         "id": f"{service}-{position}",
@@ -23,6 +24,7 @@ def make_envelope(service: str, position: int, previous: int, type_: str, time: 
         "datacontenttype": "application/json",
         "position": position,
         "previous": previous,
+        "actor": actor or "system",
         "data": data,
     }
 

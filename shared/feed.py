@@ -61,7 +61,8 @@ class NotificationFeed:
                 event = self.app.mapper.to_domain_event(notification)
                 type_, data = self.translate(event)
                 envelopes.append(make_envelope(self.service, notification.id, previous, type_,
-                                               event.timestamp, str(event.originator_id), data))
+                                               event.timestamp, str(event.originator_id), data,
+                                               getattr(event, "actor", None)))
                 previous = notification.id
                 if len(envelopes) == limit:
                     break

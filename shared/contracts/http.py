@@ -7,7 +7,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from dispatch.domain import RATINGS
 from dispatch.joint_handling import AGENCIES
 from dispatch.opinion import OUTCOMES, REQUIRED_ELEMENTS, REQUIRED_SIGNERS
-from intake.domain import DECISIONS, LEGAL_ROUTES, MATTER_TYPES
+from dispatch import review
+from intake.domain import DECISIONS, DISPATCH_MODES, LEGAL_ROUTES, MATTER_TYPES
 from shared.privacy import id_number_is_valid
 from shared.reference import load_reference
 
@@ -19,6 +20,12 @@ REGION_PREFIX = validate.Regexp(r"^[0-9]{0,12}\Z", error="digits of an administr
 TEXT = validate.Length(min=1, max=200)
 LONG_TEXT = validate.Length(min=1, max=20000)
 CATEGORIES = sorted(load_reference().category_codes)
+UNIT_IDS = sorted(u["id"] for u in load_reference().units)
+UNIT = validate.OneOf(UNIT_IDS, error="not a unit of the reference data")
+REASON = validate.Length(min=1, max=2000)
+# Who acts (经办人) and for which unit: headers until access control binds them to a token.
+USER_HEADER, UNIT_HEADER = "X-User-Id", "X-Unit-Id"
+USER_ID = validate.Regexp(r"^[^\x00-\x1f\x7f]{1,64}\Z", error="1 to 64 printable characters")
 
 
 EARLIEST = datetime(1949, 10, 1, tzinfo=UTC)
@@ -71,13 +78,24 @@ class PetitionCreateSchema(Schema):
     subject = Text(required=True, validate=TEXT)
     content = Text(required=True, validate=LONG_TEXT)
     received_at = Moment()
+    # The limit of five representatives (A20) is a domain rule, named in its error; here only a bound.
+    representatives = fields.List(fields.Nested(PetitionerSchema), validate=validate.Length(max=50),
+                                  metadata={"description": "a group visit's representatives (at most 5, A20)"})
+    group_size = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=100000),
+                                metadata={"description": "how many people came (集体访)"})
+    accused_unit = Text(validate=UNIT, allow_none=True,
+                        metadata={"description": "required for an accusation: the unit it must never reach"})
+    new_facts = fields.Boolean(load_default=False, metadata={
+        "description": "new facts or reasons: a matter closed after re-review is accepted again (A36)"})
 
 
 class AcceptanceSchema(Schema):
     decision = Text(required=True, validate=validate.OneOf(DECISIONS))
-    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+    reason = Text(required=True, validate=REASON)
     route = Text(validate=validate.OneOf(LEGAL_ROUTES), allow_none=True)
     decided_at = Moment()
+    dispatch_mode = Text(load_default="assignment", validate=validate.OneOf(DISPATCH_MODES),
+                         metadata={"description": "assignment (交办) or transfer (转送), A22"})
 
 
 class SignSchema(Schema):
@@ -160,6 +178,71 @@ class ResubmitSchema(Schema):
               metadata={"description": "the operator re-submitting it, for the record"})
 
 
+class ObjectionSchema(Schema):
+    unit = Text(required=True, validate=validate.Length(min=1, max=64))
+    reasons = Text(required=True, validate=REASON)
+    proposed_unit = Text(validate=UNIT, allow_none=True)
+    objected_at = Moment()
+
+
+class ObjectionDecisionSchema(Schema):
+    upheld = fields.Boolean(required=True)
+    comment = Text(required=True, validate=REASON)
+    unit = Text(validate=UNIT, allow_none=True, metadata={"description": "where an upheld objection moves it"})
+    decided_at = Moment()
+
+
+class CoUnitsSchema(Schema):
+    units = fields.List(Text(validate=UNIT), required=True, validate=validate.Length(min=1, max=20))
+    added_at = Moment()
+
+
+class CoOpinionSchema(Schema):
+    unit = Text(required=True, validate=validate.Length(min=1, max=64))
+    opinion = Text(required=True, validate=LONG_TEXT)
+    given_at = Moment()
+
+
+class PreReviewSchema(Schema):
+    approved = fields.Boolean(required=True)
+    comments = Text(load_default="", validate=validate.Length(max=2000))
+    decided_at = Moment()
+
+
+class ExpirySchema(Schema):
+    as_of = fields.Date(validate=_period_date, allow_none=True, metadata={"description": "default today"})
+    since = fields.Date(validate=_period_date, allow_none=True,
+                        metadata={"description": "sweep again from this day (days already swept are skipped)"})
+
+
+class ReviewRequestSchema(Schema):
+    reasons = Text(required=True, validate=REASON)
+    reviewer_unit = Text(validate=UNIT, allow_none=True,
+                         metadata={"description": "default: the body one level up (reference data)"})
+    requested_at = Moment()
+
+
+class HearingSchema(Schema):
+    held_from = fields.Date(required=True, validate=_period_date)
+    held_to = fields.Date(required=True, validate=_period_date)
+    note = Text(load_default="", validate=validate.Length(max=2000))
+
+
+ReviewOpinionSchema = Schema.from_dict({name: Text(validate=validate.Length(max=20000))
+                                        for name in review.REQUIRED_ELEMENTS}, name="ReviewOpinionSchema")
+
+
+class ReviewDecisionSchema(Schema):
+    unit = Text(required=True, validate=validate.Length(min=1, max=64))
+    decision = Text(required=True, validate=validate.OneOf(review.DECISIONS))
+    opinion = fields.Nested(ReviewOpinionSchema, required=True)
+    decided_at = Moment()
+
+
+class HeadersSchema(Schema):
+    value = Text(required=True, validate=USER_ID)
+
+
 # -- responses ------------------------------------------------------------------------------
 class HistoryEntrySchema(Schema):
     type = fields.String()
@@ -184,7 +267,13 @@ class PetitionSchema(Schema):
     repeat_of = fields.String(allow_none=True)
     decision = fields.Dict(allow_none=True)
     assignment_id = fields.String(allow_none=True)
-    history = fields.List(fields.Dict())
+    representatives = fields.List(fields.Dict(), metadata={"description": "names; id_number and phone masked"})
+    group_size = fields.Integer(allow_none=True)
+    accused_unit = fields.String(allow_none=True)
+    new_facts = fields.Boolean()
+    matter = fields.Dict(allow_none=True, metadata={
+        "description": "the matter (petitioner × category × county): petitions, repeats, stage, handling_until"})
+    history = fields.List(fields.Dict(), metadata={"description": "every change, with who (actor) and when"})
 
 
 class AssignmentSchema(Schema):
@@ -199,7 +288,39 @@ class AssignmentSchema(Schema):
     reply = fields.Dict(allow_none=True)
     rating = fields.String(allow_none=True)
     joint_handling = fields.Dict(metadata={"description": "agency → requested_at, report, waiver"})
-    history = fields.List(fields.Dict())
+    mode = fields.String(metadata={"description": "assignment (交办) or transfer (转送)"})
+    procedure = fields.String(metadata={"description": "ordinary, or simple (简易程序)"})
+    dispatch_deadline = fields.String(allow_none=True)
+    dispatched_on_time = fields.Boolean(allow_none=True)
+    objection_deadline = fields.String(allow_none=True)
+    objection = fields.Dict(allow_none=True)
+    moves = fields.List(fields.Dict(), metadata={"description": "re-routings: from, to, comment, at"})
+    co_units = fields.Dict(metadata={"description": "co-handling unit → added_at, opinion"})
+    accused_unit = fields.String(allow_none=True)
+    draft = fields.Dict(allow_none=True, metadata={"description": "a reply waiting for pre-review (答复预审)"})
+    pre_reviews = fields.List(fields.Dict())
+    reviews = fields.Dict(metadata={"description": "review / re_review → request, deadline, hearing days, decision"})
+    history = fields.List(fields.Dict(), metadata={"description": "every change, with who (actor) and when"})
+
+
+class NoticeSchema(Schema):
+    kind = fields.String(metadata={"description": "acceptance, non_acceptance, no_further_acceptance, diversion, "
+                                                  "extension, handling_opinion, review, re_review"})
+    title = fields.String()
+    issued_on = fields.String()
+    issued_by = fields.String()
+    text = fields.String(metadata={"description": "the notice as printed, with Chinese labels"})
+
+
+class NoticesSchema(Schema):
+    petition_id = fields.String()
+    notices = fields.List(fields.Nested(NoticeSchema))
+
+
+class ExpiryResultSchema(Schema):
+    as_of = fields.String()
+    swept_from = fields.String()
+    expired = fields.Integer()
 
 
 class ErrorSchema(Schema):
@@ -228,3 +349,38 @@ class DeadLetterPageSchema(Schema):
 class ResubmittedSchema(Schema):
     dead_letter = fields.Nested(DeadLetterSchema)
     received_id = fields.String(allow_none=True, metadata={"description": "the agency event or assignment it changed"})
+
+
+class RepeatsQuerySchema(PeriodQuerySchema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200), strict=False,
+                           metadata={"description": "at most this many petitioners and matters"})
+
+
+class RepeatTotalsSchema(Schema):
+    petitions = fields.Integer()
+    repeats = fields.Integer(metadata={"description": "petitions on a matter the petitioner raised before"})
+    persons = fields.Integer(metadata={"description": "distinct petitioners"})
+    repeat_persons = fields.Integer(metadata={"description": "distinct petitioners with at least one repeat"})
+
+
+class RepeatPetitionerSchema(Schema):
+    petitioner_ref = fields.String(metadata={"description": "a keyed pseudonym, never personal data"})
+    petitions = fields.Integer()
+    repeats = fields.Integer()
+
+
+class RepeatMatterSchema(RepeatPetitionerSchema):
+    category = fields.String()
+    county = fields.String(metadata={"description": "the first six digits of the region code"})
+
+
+class RepeatsSchema(Schema):
+    start = fields.String(attribute="from", data_key="from")
+    end = fields.String(attribute="to", data_key="to")
+    region = fields.String()
+    totals = fields.Nested(RepeatTotalsSchema)
+    previous_year = fields.Nested(RepeatTotalsSchema, metadata={"description": "the same period a year earlier"})
+    petitioners = fields.List(fields.Nested(RepeatPetitionerSchema),
+                              metadata={"description": "those with a repeat; most repeats, then most petitions, first"})
+    matters = fields.List(fields.Nested(RepeatMatterSchema),
+                          metadata={"description": "(petitioner, category, county) with a repeat, in the same order"})

@@ -16,7 +16,7 @@ class UnitSchema(Schema):
     level = fields.String(required=True, validate=validate.OneOf(["village", "township", "county", "city"]))
     region_code = fields.String(required=True, validate=REGION_CODE)
     role = fields.String(required=True, validate=validate.OneOf(
-        ["petition_bureau", "department", "township_government", "village_committee",
+        ["petition_bureau", "department", "township_government", "village_committee", "county_government", "city_government",
          "discipline_inspection", "court", "mediation_committee"]))
 
 
@@ -24,3 +24,10 @@ class RuleSchema(Schema):
     region_prefix = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{2,12}\Z"))
     category = fields.String(required=True)
     unit = fields.String(required=True)
+
+
+class PolicySchema(Schema):
+    """Local practice [L] a bureau sets (policy.json); absent keys take the seed reports' values."""
+    simple_procedure_categories = fields.List(fields.String(), load_default=list)
+    pre_review = fields.Boolean(load_default=True)
+    evaluation_window_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))

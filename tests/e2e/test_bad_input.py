@@ -17,6 +17,9 @@ from tests import support
 REGION = "530102"  # a county no other end-to-end test counts in its statistics
 EVENT_STORES = ("intake.intake_events", "dispatch.dispatch_events")
 UNIT = "<unit of the assignment>"  # replaced by the real unit before sending
+REVIEWER = "<unit answering the review>"  # replaced by the reviewing body before sending
+PLACEHOLDERS = {UNIT: "unit", REVIEWER: "reviewer"}  # placeholder → key of `world`
+CO_UNIT = "etkqq-zhujian"  # a unit that region 530102 never routes to: a possible co-handling unit
 DELETE = object()
 TIMEOUT = 30
 
@@ -46,21 +49,21 @@ def wrong_check_digit(id_number: str) -> str:
     return id_number[:-1] + ("0" if id_number[-1] != "0" else "1")
 
 
-def materialize(body, unit: str):
-    if body == UNIT:
-        return unit
+def materialize(body, world: dict):
+    if isinstance(body, str) and body in PLACEHOLDERS:
+        return world[PLACEHOLDERS[body]]
     if isinstance(body, dict):
-        return {k: materialize(v, unit) for k, v in body.items()}
+        return {k: materialize(v, world) for k, v in body.items()}
     if isinstance(body, list):
-        return [materialize(v, unit) for v in body]
+        return [materialize(v, world) for v in body]
     return body
 
 
-def send(system, path: str, body) -> requests.Response:
+def send(system, path: str, body, **headers) -> requests.Response:
     """POSTs bytes as they are and anything else as JSON (lone surrogates escaped as \\udXXX)."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
     return requests.post(system.url(path), data=data, timeout=TIMEOUT,
-                         headers={"Content-Type": "application/json"})
+                         headers={"Content-Type": "application/json", **headers})
 
 
 def get_json(system, path: str) -> dict:
@@ -119,7 +122,30 @@ POSTS = {
     "reply": ("/api/assignments/{signed}/reply", support.REPLY, "/api/assignments/{signed}"),
     "evaluation": ("/api/assignments/{replied}/evaluation", {"rating": "satisfied"},
                    "/api/assignments/{replied}"),
+    "objection": ("/api/assignments/{assigned}/objection",
+                  {"unit": UNIT, "reasons": "该事项不属本单位职责", "proposed_unit": CO_UNIT},
+                  "/api/assignments/{assigned}"),
+    "objection-decision": ("/api/assignments/{objected}/objection/decision",
+                           {"upheld": True, "comment": "异议成立，改由住建局办理", "unit": CO_UNIT},
+                           "/api/assignments/{objected}"),
+    "co-units": ("/api/assignments/{assigned}/co-units", {"units": [CO_UNIT]}, "/api/assignments/{assigned}"),
+    "co-opinion": ("/api/assignments/{co_handled}/co-opinions", {"unit": CO_UNIT, "opinion": "建议会同勘界"},
+                   "/api/assignments/{co_handled}"),
+    "pre-review": ("/api/assignments/{drafted}/pre-review", {"approved": True}, "/api/assignments/{drafted}"),
+    "review-request": ("/api/assignments/{replied}/review-requests", {"reasons": "对处理意见不服"},
+                       "/api/assignments/{replied}"),
+    "hearing": ("/api/assignments/{under_review}/hearings",
+                {"held_from": "2026-12-01", "held_to": "2026-12-02", "note": "公开听证"},
+                "/api/assignments/{under_review}"),
+    "review-decision": ("/api/assignments/{under_review}/review-decisions",
+                        {"unit": REVIEWER, "decision": "upheld",
+                         "opinion": {"findings": "原处理意见认定事实清楚。", "result": "维持原处理意见。",
+                                     "legal_basis": "《信访工作条例》第三十五条",
+                                     "remedy": "如不服，可于收到本意见书之日起30日内申请复核。"}},
+                        "/api/assignments/{under_review}"),
+    "expiry": ("/api/evaluations/expiry", {"as_of": "2026-12-01"}, None),
 }
+WITHOUT_ID = ("register", "expiry")
 VALID = {endpoint: body for endpoint, (_, body, _) in POSTS.items()}
 
 
@@ -137,9 +163,10 @@ def accepted_assignment(system, n: int) -> dict:
     return get_json(system, f"/api/assignments/{view['assignment_id']}")
 
 
-def command(system, assignment: dict, action: str, body: dict):
+def command(system, assignment: dict, action: str, body: dict) -> dict:
     answer = send(system, f"/api/assignments/{assignment['id']}/{action}", body)
     assert answer.status_code == 200, answer.text
+    return answer.json()
 
 
 @pytest.fixture(scope="module")
@@ -151,20 +178,36 @@ def world(system):
     command(system, signed, "sign", {"unit": signed["unit"]})
     replied = accepted_assignment(system, 904)              # replied, not rated
     command(system, replied, "sign", {"unit": replied["unit"]})
-    command(system, replied, "reply", support.REPLY)
+    assert command(system, replied, "reply", support.REPLY)["status"] == "pre_review"
+    assert command(system, replied, "pre-review", {"approved": True})["status"] == "replied"
     system.wait_until(lambda: get_json(system, f"/api/petitions/{replied['petition_id']}")["status"] == "replied")
+    objected = accepted_assignment(system, 905)             # objected to, no decision yet
+    command(system, objected, "objection", {"unit": objected["unit"], "reasons": "该事项不属本单位职责"})
+    drafted = accepted_assignment(system, 906)              # reply drafted, awaiting pre-review
+    command(system, drafted, "sign", {"unit": drafted["unit"]})
+    assert command(system, drafted, "reply", support.REPLY)["status"] == "pre_review"
+    co_handled = accepted_assignment(system, 907)           # with a co-handling unit, no opinion yet
+    command(system, co_handled, "co-units", {"units": [CO_UNIT]})
+    under_review = accepted_assignment(system, 908)         # review asked for, not answered
+    command(system, under_review, "sign", {"unit": under_review["unit"]})
+    command(system, under_review, "reply", support.REPLY)
+    command(system, under_review, "pre-review", {"approved": True})
+    reviewing = command(system, under_review, "review-requests", {"reasons": "对处理意见不服"})
+    assert reviewing["status"] == "under_review", reviewing
     settle(system)
     return {"registered": registered, "assigned": assigned["id"], "unit": assigned["unit"],
-            "signed": signed["id"], "replied": replied["id"]}
+            "signed": signed["id"], "replied": replied["id"], "objected": objected["id"],
+            "drafted": drafted["id"], "co_handled": co_handled["id"], "under_review": under_review["id"],
+            "reviewer": reviewing["reviews"]["review"]["reviewer_unit"]}
 
 
-def attempt(system, world, endpoint: str, body, path: str | None = None):
+def attempt(system, world, endpoint: str, body, path: str | None = None, **headers):
     """Sends body to endpoint; asserts that nothing was written; returns the answer."""
     template, _, watched = POSTS[endpoint]
     path = path or template.format(**world)
     watched = watched and watched.format(**world)
     before = stored(system, watched)
-    answer = send(system, path, materialize(body, world["unit"]))
+    answer = send(system, path, materialize(body, world), **headers)
     assert stored(system, watched) == before, f"{endpoint} wrote something: {answer.status_code} {answer.text[:300]}"
     return answer
 
@@ -188,6 +231,10 @@ def body_cases(endpoint: str, valid: dict):
 
 P, ACC, EXT, REP = VALID["register"], VALID["acceptance"], VALID["extension"], VALID["reply"]
 SIGS = REP["signatures"]
+OBJ, DEC, CO, PRE = VALID["objection"], VALID["objection-decision"], VALID["co-opinion"], VALID["pre-review"]
+RR, HEAR, RD = VALID["review-request"], VALID["hearing"], VALID["review-decision"]
+REPRESENTATIVE = {"name": "代表某某", "id_number": support.id_number("15062319800101950")}
+ACCUSATION = changed(P, "matter_type", "accusation")
 FIELD_CASES = [  # (endpoint, id, body, *fields the errors must name)
     # POST /api/petitions
     ("register", "missing-channel", without(P, "channel"), "channel"),
@@ -216,6 +263,19 @@ FIELD_CASES = [  # (endpoint, id, body, *fields the errors must name)
     ("register", "received-at-not-a-date", changed(P, "received_at", "yesterday"), "received_at"),
     ("register", "received-at-naive", changed(P, "received_at", "2026-11-02T09:30:00"), "received_at"),
     ("register", "unknown-petitioner-field", changed(P, "petitioner.nickname", "老王"), "petitioner.nickname"),
+    ("register", "six-representatives", changed(P, "representatives", [REPRESENTATIVE] * 6), "representatives"),
+    ("register", "representative-without-name", changed(P, "representatives", [{"phone": "13800000000"}]),
+     "representatives.0.name"),
+    ("register", "representative-id-check-digit",
+     changed(P, "representatives", [{**REPRESENTATIVE, "id_number": wrong_check_digit(REPRESENTATIVE["id_number"])}]),
+     "representatives.0.id_number"),
+    ("register", "object-for-representatives", changed(P, "representatives", REPRESENTATIVE), "representatives"),
+    ("register", "string-for-group-size", changed(P, "group_size", "20"), "group_size"),
+    ("register", "zero-group-size", changed(P, "group_size", 0), "group_size"),
+    ("register", "accusation-without-accused-unit", ACCUSATION, "accused_unit"),
+    ("register", "accusation-with-null-accused-unit", changed(ACCUSATION, "accused_unit", None), "accused_unit"),
+    ("register", "unknown-accused-unit", changed(ACCUSATION, "accused_unit", "no-such-unit"), "accused_unit"),
+    ("register", "string-for-new-facts", changed(P, "new_facts", "perhaps"), "new_facts"),
     # POST /api/petitions/{id}/acceptance
     ("acceptance", "missing-decision", without(ACC, "decision"), "decision"),
     ("acceptance", "missing-reason", without(ACC, "reason"), "reason"),
@@ -226,6 +286,8 @@ FIELD_CASES = [  # (endpoint, id, body, *fields the errors must name)
     ("acceptance", "diverted-without-route", changed(ACC, "decision", "diverted"), "route"),
     ("acceptance", "unknown-route", changed(changed(ACC, "decision", "diverted"), "route", "court"), "route"),
     ("acceptance", "decided-at-not-a-date", changed(ACC, "decided_at", "2026-13-01T00:00:00+08:00"), "decided_at"),
+    ("acceptance", "unknown-dispatch-mode", changed(ACC, "dispatch_mode", "courier"), "dispatch_mode"),
+    ("acceptance", "number-for-dispatch-mode", changed(ACC, "dispatch_mode", 2), "dispatch_mode"),
     # POST /api/assignments/{id}/sign
     ("sign", "missing-unit", {}, "unit"),
     ("sign", "number-for-unit", {"unit": 42}, "unit"),
@@ -263,6 +325,71 @@ FIELD_CASES = [  # (endpoint, id, body, *fields the errors must name)
     ("evaluation", "unknown-rating", {"rating": "meh"}, "rating"),
     ("evaluation", "number-for-rating", {"rating": 5}, "rating"),
     ("evaluation", "rated-at-not-a-date", {"rating": "satisfied", "rated_at": 20261201}, "rated_at"),
+    # POST /api/assignments/{id}/objection
+    ("objection", "missing-reasons", without(OBJ, "reasons"), "reasons"),
+    ("objection", "missing-unit", without(OBJ, "unit"), "unit"),
+    ("objection", "blank-reasons", changed(OBJ, "reasons", "   "), "reasons"),
+    ("objection", "number-for-reasons", changed(OBJ, "reasons", 5), "reasons"),
+    ("objection", "unknown-proposed-unit", changed(OBJ, "proposed_unit", "no-such-unit"), "proposed_unit"),
+    ("objection", "objected-at-not-a-date", changed(OBJ, "objected_at", "soon"), "objected_at"),
+    # POST /api/assignments/{id}/objection/decision
+    ("objection-decision", "missing-upheld", without(DEC, "upheld"), "upheld"),
+    ("objection-decision", "missing-comment", without(DEC, "comment"), "comment"),
+    ("objection-decision", "string-for-upheld", changed(DEC, "upheld", "perhaps"), "upheld"),
+    ("objection-decision", "null-upheld", changed(DEC, "upheld", None), "upheld"),
+    ("objection-decision", "blank-comment", changed(DEC, "comment", "  "), "comment"),
+    ("objection-decision", "unknown-unit", changed(DEC, "unit", "no-such-unit"), "unit"),
+    ("objection-decision", "upheld-without-unit", without(DEC, "unit"), "unit"),
+    # POST /api/assignments/{id}/co-units
+    ("co-units", "missing-units", {}, "units"),
+    ("co-units", "no-units", {"units": []}, "units"),
+    ("co-units", "unknown-unit", {"units": [CO_UNIT, "no-such-unit"]}, "units.1"),
+    ("co-units", "string-for-units", {"units": CO_UNIT}, "units"),
+    ("co-units", "number-for-unit", {"units": [42]}, "units.0"),
+    ("co-units", "added-at-not-a-date", {"units": [CO_UNIT], "added_at": "now"}, "added_at"),
+    # POST /api/assignments/{id}/co-opinions
+    ("co-opinion", "missing-opinion", without(CO, "opinion"), "opinion"),
+    ("co-opinion", "missing-unit", without(CO, "unit"), "unit"),
+    ("co-opinion", "blank-opinion", changed(CO, "opinion", " \n "), "opinion"),
+    ("co-opinion", "number-for-unit", changed(CO, "unit", 7), "unit"),
+    ("co-opinion", "list-for-opinion", changed(CO, "opinion", ["同意"]), "opinion"),
+    # POST /api/assignments/{id}/pre-review
+    ("pre-review", "missing-approved", {}, "approved"),
+    ("pre-review", "string-for-approved", {"approved": "perhaps"}, "approved"),
+    ("pre-review", "rejected-without-comments", {"approved": False}, "comments"),
+    ("pre-review", "rejected-with-blank-comments", {"approved": False, "comments": "  "}, "comments"),
+    ("pre-review", "number-for-comments", {**PRE, "comments": 1}, "comments"),
+    ("pre-review", "decided-at-naive", {**PRE, "decided_at": "2026-11-20T10:00:00"}, "decided_at"),
+    # POST /api/assignments/{id}/review-requests
+    ("review-request", "missing-reasons", {}, "reasons"),
+    ("review-request", "blank-reasons", changed(RR, "reasons", "  "), "reasons"),
+    ("review-request", "number-for-reasons", changed(RR, "reasons", 30), "reasons"),
+    ("review-request", "unknown-reviewer-unit", changed(RR, "reviewer_unit", "no-such-unit"), "reviewer_unit"),
+    ("review-request", "requested-at-not-a-date", changed(RR, "requested_at", "2026-02-30T10:00:00+08:00"),
+     "requested_at"),
+    # POST /api/assignments/{id}/hearings
+    ("hearing", "missing-held-from", without(HEAR, "held_from"), "held_from"),
+    ("hearing", "missing-held-to", without(HEAR, "held_to"), "held_to"),
+    ("hearing", "held-to-not-a-date", changed(HEAR, "held_to", "the day after"), "held_to"),
+    ("hearing", "held-to-before-held-from", changed(HEAR, "held_to", "2026-11-30"), "held_to"),
+    ("hearing", "held-from-in-year-1900", changed(HEAR, "held_from", "1900-01-01"), "held_from"),
+    ("hearing", "number-for-held-from", changed(HEAR, "held_from", 20261201), "held_from"),
+    ("hearing", "number-for-note", changed(HEAR, "note", 3), "note"),
+    # POST /api/assignments/{id}/review-decisions
+    ("review-decision", "missing-decision", without(RD, "decision"), "decision"),
+    ("review-decision", "unknown-decision", changed(RD, "decision", "quashed"), "decision"),
+    ("review-decision", "missing-opinion", without(RD, "opinion"), "opinion"),
+    ("review-decision", "missing-unit", without(RD, "unit"), "unit"),
+    ("review-decision", "blank-result", changed(RD, "opinion.result", "  "), "opinion.result"),
+    ("review-decision", "missing-findings-and-remedy", without(without(RD, "opinion.findings"), "opinion.remedy"),
+     "opinion.findings", "opinion.remedy"),
+    ("review-decision", "unknown-opinion-element", changed(RD, "opinion.mood", "calm"), "opinion.mood"),
+    ("review-decision", "string-for-opinion", changed(RD, "opinion", "见附件"), "opinion"),
+    # POST /api/evaluations/expiry
+    ("expiry", "as-of-not-a-date", {"as_of": "tomorrow"}, "as_of"),
+    ("expiry", "as-of-impossible-date", {"as_of": "2026-02-30"}, "as_of"),
+    ("expiry", "since-in-year-1900", {"as_of": "2026-12-01", "since": "1900-01-01"}, "since"),
+    ("expiry", "number-for-as-of", {"as_of": 20261201}, "as_of"),
 ]
 
 BODY_CASES = [pytest.param(endpoint, body, (field,), id=f"{endpoint}-{name}")
@@ -340,19 +467,58 @@ def test_reading_an_unknown_or_malformed_id_is_404(system, kind, bad_id):
     assert "message" in answer.json()
 
 
+@pytest.mark.parametrize("bad_id", [UNKNOWN, *MALFORMED_IDS], ids=["unknown", *MALFORMED_IDS[:3], "long"])
+def test_the_notices_of_an_unknown_or_malformed_petition_id_are_404(system, bad_id):
+    answer = requests.get(system.url(f"/api/petitions/{bad_id}/notices"), timeout=TIMEOUT)
+    assert answer.status_code == 404, answer.text
+    assert "message" in answer.json()
+
+
+def test_the_notices_of_an_assignment_id_are_404_and_of_a_petition_200(system, world):
+    """The control for the cases above, and an assignment id is no petition id here either."""
+    assert requests.get(system.url(f"/api/petitions/{world['assigned']}/notices"), timeout=TIMEOUT).status_code == 404
+    notices = get_json(system, f"/api/petitions/{world['registered']}/notices")
+    assert notices["petition_id"] == world["registered"] and isinstance(notices["notices"], list)
+
+
 def test_a_petition_id_is_no_assignment_id_and_the_other_way_round(system, world):
     petition_id = get_json(system, f"/api/assignments/{world['assigned']}")["petition_id"]
     assert requests.get(system.url(f"/api/assignments/{petition_id}"), timeout=TIMEOUT).status_code == 404
     assert requests.get(system.url(f"/api/petitions/{world['assigned']}"), timeout=TIMEOUT).status_code == 404
 
 
-@pytest.mark.parametrize("endpoint", [e for e in POSTS if e != "register"])
+@pytest.mark.parametrize("endpoint", [e for e in POSTS if e not in WITHOUT_ID])
 @pytest.mark.parametrize("bad_id", [UNKNOWN, "not-a-uuid"], ids=["unknown", "malformed"])
 def test_a_command_to_an_unknown_or_malformed_id_is_404_and_nothing_written(system, world, endpoint, bad_id):
     template = POSTS[endpoint][0]
-    path = template.format(**{key: bad_id for key in ("registered", "assigned", "signed", "replied")})
+    path = template.format(**{key: bad_id for key in world})
     answer = attempt(system, world, endpoint, VALID[endpoint], path=path)
     assert answer.status_code == 404, answer.text
+
+
+BAD_USER_IDS = {"control-character": "zhang-san\x01", "delete-character": "clerk\x7f", "escape": "\x1b[31mclerk",
+                "tab": "clerk\tone", "65-characters": "u" * 65}
+
+
+@pytest.mark.parametrize("endpoint", ["register", "acceptance", "sign", "objection", "pre-review",
+                                      "review-decision", "expiry"])
+@pytest.mark.parametrize("user", list(BAD_USER_IDS.values()), ids=list(BAD_USER_IDS))
+def test_a_bad_user_header_is_refused_naming_it_and_nothing_written(system, world, endpoint, user):
+    """X-User-Id is recorded on every event: a valid command with an unprintable actor writes nothing."""
+    answer = attempt(system, world, endpoint, VALID[endpoint], **{"X-User-Id": user})
+    assert_rejected(answer, ("X-User-Id",))
+
+
+@pytest.mark.parametrize("kind, key", [("petitions", "registered"), ("assignments", "assigned")])
+def test_a_bad_unit_header_is_refused_naming_it(system, world, kind, key):
+    answer = requests.get(system.url(f"/api/{kind}/{world[key]}"), timeout=TIMEOUT, headers={"X-Unit-Id": "unit\x01"})
+    assert_rejected(answer, ("X-Unit-Id",))
+
+
+def test_a_printable_user_header_is_accepted(system):
+    """The control for the cases above: the same header, printable, registers."""
+    answer = send(system, "/api/petitions", support.petition(909, region_code=REGION), **{"X-User-Id": "window-3 zhang-san"})
+    assert answer.status_code == 201, answer.text
 
 
 # -- input that once reached the services and answered 500

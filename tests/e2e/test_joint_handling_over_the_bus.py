@@ -47,6 +47,7 @@ def test_an_agency_report_over_the_bus_releases_the_reply(system):
         lambda: (a := requests.get(path, timeout=30).json())["joint_handling"]["police110"]["report"] and a)
     assert reported["joint_handling"]["police110"]["report"]["result"] == "已核查，情况属实"
     assert requests.post(path + "/reply", json=REPLY, timeout=30).status_code == 200
+    assert requests.post(path + "/pre-review", json={"approved": True}, timeout=30).json()["status"] == "replied"
 
     letters = requests.get(system.url("/api/dead-letters?service=dispatch"), timeout=30).json()["items"]
     assert [letter["reason"] for letter in letters] == ["agency_mismatch"]

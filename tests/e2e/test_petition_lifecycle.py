@@ -49,7 +49,9 @@ def test_a_petition_walks_from_registration_to_statistics(system):
     post(system, path + "/reply", REPLY, 409)
     post(system, path + "/sign", {"unit": "some-other-unit"}, 409)
     post(system, path + "/sign", {"unit": assignment["unit"], "signed_at": "2026-11-17T09:00:00+08:00"})
-    replied = post(system, path + "/reply", {**REPLY, "replied_at": "2026-11-20T10:00:00+08:00"})
+    drafted = post(system, path + "/reply", {**REPLY, "replied_at": "2026-11-20T09:00:00+08:00"})
+    assert drafted["status"] == "pre_review" and drafted["reply"] is None  # the bureau pre-reviews it first
+    replied = post(system, path + "/pre-review", {"approved": True, "decided_at": "2026-11-20T10:00:00+08:00"})
     assert replied["status"] == "replied" and replied["reply"]["on_time"] is True
 
     # The petitioner rates it.

@@ -14,6 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
 
+from datetime import timedelta
+
 import pytest
 import yaml
 from jsonschema import Draft7Validator, FormatChecker
@@ -22,13 +24,14 @@ from referencing.jsonschema import DRAFT7
 
 from dispatch.application import DispatchApplication, assignment_id_for
 from dispatch.published import translate as dispatch_translate
-from dispatch.routing import RoutingTable, Rule, Unit
+from dispatch.routing import RoutingTable
 from intake.agency import agency_event_id, petition_id_for
 from intake.application import IntakeApplication
 from intake.published import translate as intake_translate
+from shared.actors import SYSTEM, acting_as
 from shared.clock import BEIJING, FixedClock
 from shared.contracts.agency import (AGENCY_BY_EXCHANGE, AGENCY_EXCHANGES, CONTENT_TYPES, DEAD_LETTER_REASONS,
-                                     INBOUND_TYPES, JOINT_HANDLING_REPORTED, REASONS, InboundRejected,
+                                     INBOUND_TYPES, JOINT_HANDLING_REPORTED, InboundRejected,
                                      parse_inbound)
 from shared.envelope import source_service
 from shared.feed import NotificationFeed
@@ -45,6 +48,34 @@ PUBLISHED_CHANNELS = ("intake.events", "dispatch.events")
 FIRST = {"name": "测试某某", "id_number": id_number("15062319800101001"), "phone": "13800000001"}
 SECOND = {"name": "另一某某", "id_number": id_number("15062319900202002"), "phone": "13900000002"}
 PETITION_TEXT = {"subject": "草牧场边界纠纷", "content": "与邻村就草牧场边界发生争议，请求依法确权。"}
+# A group visit's representatives: others learn only how many there were.
+REPRESENTATIVES = [{"name": "代表甲某", "id_number": id_number("15062319700303003"), "phone": "13600000003"},
+                   {"name": "代表乙某", "id_number": id_number("15062319750404004"), "phone": "13600000004"}]
+STAFF = "staff-0042"  # the user on whose behalf some commands run (the envelopes' `actor`)
+ACCUSED = "etkqq-ziranziyuan"  # the unit an accusation names; it never handles it (A30)
+CO_UNIT = "etkqq-nongmu"  # 协办单位 of the first assignment
+REROUTED_TO = "etkqq-gongan"  # where an upheld objection moves the accusation
+# 复核: the body above the county government; the reference data lists no Ordos city government.
+RE_REVIEWER = "ordos-zhengfu"
+
+# Dispatch's free text: reasons, comments and opinions stay inside dispatch.
+DISPATCH_TEXT = {
+    "objection_upheld": "该事项涉及自然资源执法，不属于本单位职责范围。",
+    "objection_rejected": "房屋征收补偿事项属于本单位法定职责，异议不成立。",
+    "upheld_comment": "经审核，异议成立，改由公安机关办理。",
+    "rejected_comment": "经审核，异议理由不充分，仍由原单位办理。",
+    "co_opinion": "农牧局意见：争议草场已纳入第二轮承包，建议以承包合同为准。",
+    "pre_review_comments": "答复意见未写明法律依据条款，请补充后重新报送。",
+    "extension_reason": "需要现场勘界",
+    "waiver_reason": "法院答复不属于其职责范围",
+    "review_reasons": "对处理意见不服，认为勘界结果不公。",
+    "re_review_reasons": "对复查意见仍不服，请求复核。",
+    "hearing_note": "听证会在上海庙镇召开，双方均到场陈述。",
+}
+REVIEW_OPINION = {"findings": "复查查明，原处理意见认定事实清楚。", "result": "维持原处理意见。",
+                  "legal_basis": "《信访工作条例》第三十五条", "remedy": "如不服，可于收到本意见书之日起30日内申请复核。"}
+RE_REVIEW_OPINION = {"findings": "复核查明，复查意见程序合法。", "result": "维持复查意见，复核终结。",
+                     "legal_basis": "《信访工作条例》第三十六条第二款", "remedy": "本意见为复核意见，同一事实和理由不再受理。"}
 
 # One event of each type other agencies send, with people and free text that must stay in intake.
 AGENCY_AT = "2026-11-02T08:15:00+08:00"
@@ -193,19 +224,32 @@ def published() -> dict[str, list[dict]]:
     intake = IntakeApplication(ENV, pseudonym_key=b"k", clock=FixedClock(NOW),
                                agency_categories={"劳动保障": "labour_dispute"})
     ref = load_reference()
-    routing = RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules])
-    dispatch = DispatchApplication(ENV, routing=routing, clock=FixedClock(NOW))
+    routing = RoutingTable.from_reference(ref)
+    clock = FixedClock(NOW)  # moved on where a step happens later (a command never records the future)
+    dispatch = DispatchApplication(ENV, routing=routing, clock=clock)  # pre-review (答复预审) on by default
     to_dispatch = Link(dispatch, "intake", intake, intake_translate)
     to_intake = Link(intake, "dispatch", dispatch, dispatch_translate)
 
     # 登记、受理: a petition, a repeat of it, another person's; each decided differently.
     first = register(intake, FIRST)
     repeat = register(intake, FIRST, region_code="150623102")  # same county, same matter
-    other = register(intake, SECOND, category="social_security", matter_type="suggestion")
+    other = register(intake, SECOND, category="social_security")
+    suggestion = register(intake, SECOND, category="environment", matter_type="suggestion")
     assert repeat.repeat_of == first.id and other.repeat_of is None
-    intake.decide_acceptance(first.id, "accepted", "属于受理范围")
+    with acting_as(STAFF):
+        intake.decide_acceptance(first.id, "accepted", "属于受理范围")
     intake.decide_acceptance(repeat.id, "not_accepted", "重复信访，已在办理")
     intake.decide_acceptance(other.id, "diverted", "应通过诉讼解决", route="litigation")
+    intake.decide_acceptance(suggestion.id, "not_accepted", "建议已转有关部门参考")
+    # Three more, each accepted: an accusation (its assignment objected to and moved), one whose
+    # objection is rejected, and a group visit whose reply goes unrated.
+    accusation = register(intake, SECOND, category="land_acquisition_compensation", matter_type="accusation",
+                          accused_unit=ACCUSED)
+    kept = register(intake, SECOND, category="housing_expropriation")
+    group = register(intake, SECOND, category="labour_dispute", group_size=12, representatives=REPRESENTATIVES)
+    intake.decide_acceptance(accusation.id, "accepted", "属于受理范围")
+    intake.decide_acceptance(kept.id, "accepted", "属于受理范围", dispatch_mode="transfer")
+    intake.decide_acceptance(group.id, "accepted", "属于受理范围")
 
     # Other agencies' events, one of each type, each delivered twice (at least once): recorded
     # once; the 12345 work order also registers a petition.
@@ -214,15 +258,20 @@ def published() -> dict[str, list[dict]]:
         assert intake.receive_agency_event(agency, event) is not None, type_
         assert intake.receive_agency_event(agency, event) is None, type_
 
-    # 交办: dispatch assigns the accepted one, intake links it.
+    # 交办: dispatch assigns the accepted ones, intake links them.
     to_dispatch.sync()
     assignment_id = assignment_id_for(first.id)
     unit_id = dispatch.get_assignment(assignment_id).unit_id
     to_intake.sync()
+    # The same matter again while it is handled: not accepted at registration (A19).
+    assert register(intake, FIRST).decision["ground"] == "repeat_in_handling"
 
-    # 签收、延期、答复、评价, each mirrored on the petition.
-    dispatch.sign(assignment_id, unit_id)
-    dispatch.extend(assignment_id, 10, "需要现场勘界", "县信访局局长")
+    # 签收、协办、延期, each mirrored on the petition.
+    with acting_as(STAFF):
+        dispatch.sign(assignment_id, unit_id)
+    dispatch.add_co_units(assignment_id, [CO_UNIT])
+    dispatch.give_co_opinion(assignment_id, CO_UNIT, DISPATCH_TEXT["co_opinion"])
+    dispatch.extend(assignment_id, 10, DISPATCH_TEXT["extension_reason"], "县信访局局长")
     # 联合办理: two agencies asked; the police report over their exchange, the court's is waived.
     dispatch.request_joint_handling(assignment_id, ["police110", "court"])
     report = {"specversion": "1.0", "id": "JH-1", "source": "urn:cn:110:150623", "type": "joint_handling.reported",
@@ -230,10 +279,46 @@ def published() -> dict[str, list[dict]]:
                        "reported_at": "2026-11-20T10:00:00+08:00"}}
     dispatch.receive_inbound("police110", parse_inbound("police110.events", "joint_handling.reported",
                                                         json.dumps(report).encode(), "application/cloudevents+json"))
-    dispatch.waive_joint_report(assignment_id, "court", "法院答复不属于其职责范围", "承办人")
+    dispatch.waive_joint_report(assignment_id, "court", DISPATCH_TEXT["waiver_reason"], "承办人")
+    # 答复, 答复预审: the first draft goes back with comments, the second goes out; 满意度评价.
     dispatch.reply(assignment_id, **REPLY)
-    dispatch.evaluate(assignment_id, "satisfied")
+    dispatch.decide_pre_review(assignment_id, False, DISPATCH_TEXT["pre_review_comments"])
+    dispatch.reply(assignment_id, **REPLY)
+    dispatch.decide_pre_review(assignment_id, True)
+    dispatch.evaluate(assignment_id, "unsatisfied")
+
+    # 异议: the accusation's unit objects and is relieved of it (改派); another's objection is rejected.
+    moved, stays = assignment_id_for(accusation.id), assignment_id_for(kept.id)
+    dispatch.object_to_dispatch(moved, dispatch.get_assignment(moved).unit_id, DISPATCH_TEXT["objection_upheld"])
+    dispatch.decide_objection(moved, True, DISPATCH_TEXT["upheld_comment"], unit=REROUTED_TO)
+    dispatch.object_to_dispatch(stays, dispatch.get_assignment(stays).unit_id, DISPATCH_TEXT["objection_rejected"])
+    dispatch.decide_objection(stays, False, DISPATCH_TEXT["rejected_comment"])
+    # The group visit's reply goes out but is never rated.
+    unrated = assignment_id_for(group.id)
+    dispatch.sign(unrated, dispatch.get_assignment(unrated).unit_id)
+    dispatch.reply(unrated, **REPLY)
+    dispatch.decide_pre_review(unrated, True)
     to_intake.sync()
+
+    # 复查 by the county government (the default reviewer), with a hearing (听证), then 复核.
+    dispatch.request_review(assignment_id, DISPATCH_TEXT["review_reasons"])
+    reviewer = dispatch.get_assignment(assignment_id).reviews["review"]["reviewer_unit"]
+    assert reviewer == routing.directory.superior(unit_id) == "etkqq-zhengfu"
+    clock.advance(days=10)
+    start = NOW.date() + timedelta(days=3)
+    dispatch.hold_hearing(assignment_id, start, start + timedelta(days=1), DISPATCH_TEXT["hearing_note"])
+    dispatch.decide_review(assignment_id, reviewer, "upheld", REVIEW_OPINION)
+    clock.advance(days=2)
+    dispatch.request_review(assignment_id, DISPATCH_TEXT["re_review_reasons"], reviewer_unit=RE_REVIEWER)
+    clock.advance(days=8)
+    dispatch.decide_review(assignment_id, RE_REVIEWER, "upheld", RE_REVIEW_OPINION)
+    # 超期未评价: the rating window (30 days) of the group visit's reply has passed.
+    clock.advance(days=21)
+    as_of = NOW.date() + timedelta(days=41)
+    assert dispatch.expire_unrated(as_of=as_of)["expired"] == 1
+    to_intake.sync()
+    # After the re-review the same facts and reasons are not accepted again (A36).
+    assert register(intake, FIRST).decision["ground"] == "no_further_acceptance"
 
     # Each side gives up on one event from the other (parked, published as event.parked).
     [poison] = to_dispatch.pending()[-1:]
@@ -288,11 +373,18 @@ def test_internal_events_stay_out_and_envelopes_chain_by_previous(published):
     assert any(e["position"] > e["previous"] + 1 for e in intake)
 
 
+def test_envelopes_name_the_staff_user_who_acted_or_the_system(published):
+    assert {e["actor"] for e in everything(published)} == {SYSTEM, STAFF}
+    assert first_of(published, "petition.acceptance_decided")["actor"] == STAFF
+    assert first_of(published, "assignment.signed")["actor"] == STAFF
+    assert first_of(published, "assignment.created")["actor"] == SYSTEM  # caused by intake's event
+
+
 # -- (c) personal data never goes on the bus -------------------------------------------------------
 def test_no_envelope_carries_the_petitioners_personal_data(published):
     for envelope in everything(published):
         wire = json.dumps(envelope, ensure_ascii=False)
-        for person in (FIRST, SECOND):
+        for person in (FIRST, SECOND, *REPRESENTATIVES):
             for field, value in person.items():
                 assert value not in wire, f"{envelope['id']} carries the petitioner's {field}"
         for field, value in PETITION_TEXT.items():
@@ -308,6 +400,8 @@ def test_agency_parties_and_free_text_never_go_on_the_bus(published):
 
 def test_opinion_texts_stay_inside_dispatch(published):
     texts = list(REPLY["opinion"].values()) + [s["name"] for s in REPLY["signatures"]]
+    # Reasons, comments, co-handling and review opinions: free text that may name people.
+    texts += list(DISPATCH_TEXT.values()) + list(REVIEW_OPINION.values()) + list(RE_REVIEW_OPINION.values())
     for envelope in everything(published):
         wire = json.dumps(envelope, ensure_ascii=False)
         assert [t for t in texts if t in wire] == [], envelope["id"]

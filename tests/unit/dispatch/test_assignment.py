@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 
 from dispatch.domain import Assignment, NotSigned
+from dispatch.policy import HandlingPolicy
 from shared.clock import BEIJING
 from shared.errors import Conflict, InvalidCommand
 from shared.workdays import WorkingDayCalendar
@@ -22,7 +23,8 @@ def at(month, day, hour=10):
 def assign(accepted_at):
     return Assignment.assign(uuid4(), petition_id=uuid4(), unit_id=UNIT, region_code="150623",
                              category="land_grassland_rights", matter_type="complaint",
-                             accepted_at=accepted_at, calendar=CALENDAR)
+                             accepted_at=accepted_at, calendar=CALENDAR,
+                             policy=HandlingPolicy(pre_review=False))  # pre-review: test_handling_rules
 
 
 @pytest.fixture

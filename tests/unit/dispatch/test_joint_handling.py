@@ -5,6 +5,7 @@ from uuid import uuid4
 
 import pytest
 
+from dispatch.policy import HandlingPolicy
 from dispatch.domain import Assignment
 from dispatch.joint_handling import ReportsOutstanding
 from shared.clock import BEIJING
@@ -19,7 +20,7 @@ AT = datetime(2026, 11, 10, 10, tzinfo=BEIJING)
 def signed():
     assignment = Assignment.assign(uuid4(), petition_id=uuid4(), unit_id="u", region_code="150623",
                                    category="neighbourhood_dispute", matter_type="complaint", accepted_at=AT,
-                                   calendar=WorkingDayCalendar())
+                                   calendar=WorkingDayCalendar(), policy=HandlingPolicy(pre_review=False))
     assignment.sign("u", AT)
     return assignment
 

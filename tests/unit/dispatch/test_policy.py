@@ -6,7 +6,7 @@ import pytest
 
 from dispatch.application import DispatchApplication, assignment_id_for
 from dispatch.published import translate as dispatch_translate
-from dispatch.routing import RoutingTable, Rule, Unit
+from dispatch.routing import RoutingTable
 from intake.application import IntakeApplication
 from intake.published import translate as intake_translate
 from shared.clock import BEIJING, FixedClock
@@ -25,7 +25,7 @@ def intake():
 @pytest.fixture
 def dispatch():
     ref = load_reference()
-    routing = RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules])
+    routing = RoutingTable.from_reference(ref)
     return DispatchApplication(ENV, routing=routing, clock=FixedClock(NOW))
 
 

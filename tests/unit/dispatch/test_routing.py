@@ -1,7 +1,7 @@
 """Routing with the shipped reference data: region code × category → the handling unit."""
 import pytest
 
-from dispatch.routing import RoutingTable, Rule, Unit
+from dispatch.routing import RoutingTable
 from shared.reference import load_reference
 
 
@@ -9,7 +9,7 @@ from shared.reference import load_reference
 def table():
     ref = load_reference()
     # The system runs for Etuokeqianqi's bureau; the other places' data only shows the routing.
-    return RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules],
+    return RoutingTable.from_reference(ref,
                         home_bureau="etkqq-xinfangju")
 
 
@@ -47,5 +47,5 @@ def test_a_city_rule_covers_its_districts(table):
 
 def test_without_a_configured_home_the_widest_listed_area_is_home():
     ref = load_reference()
-    default = RoutingTable([Unit(**u) for u in ref.units], [Rule(**r) for r in ref.rules])
+    default = RoutingTable.from_reference(ref)
     assert default.home_bureau == "qujing-xinfangju"  # the only city among the five places

@@ -1,0 +1,37 @@
+"""Who did it (经办人): every event records the user on whose behalf the command ran.
+
+The user comes with the request; the service sets it around the command, and the base event class
+reads it, so no command method has to pass it on (the eventsourcing wiki example's way). Events
+caused by another service's event, or by a timer, are recorded as done by `SYSTEM`.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import field
+
+from eventsourcing.domain import Aggregate
+
+SYSTEM = "system"
+_actor: ContextVar[str] = ContextVar("actor", default=SYSTEM)
+
+
+def current_actor() -> str:
+    return _actor.get()
+
+
+@contextmanager
+def acting_as(actor: str | None):
+    token = _actor.set(actor or SYSTEM)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+class AuditedAggregate(Aggregate):
+    class Event(Aggregate.Event):
+        actor: str = field(default_factory=current_actor, init=False)
+
+    class Created(Event, Aggregate.Created):
+        pass
