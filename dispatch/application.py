@@ -111,7 +111,12 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
         change(assignment)
         extra = []
         if assignment.reply is not None and not replied_before:
+            # A reply recorded late, whose window ended on a day already swept, joins the first day
+            # the sweep has yet to read (the expiry itself still goes by the window's real end).
             day = assignment.evaluation_deadline
+            swept = self._swept_through()
+            if swept and day <= swept:
+                day = swept + timedelta(days=1)
             try:
                 due = self.repository.get(EvaluationsDue.create_id(day))
             except AggregateNotFoundError:
@@ -128,7 +133,10 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
     def expire_unrated(self, as_of: date | None = None, since: date | None = None) -> dict:
         """Records 超期未评价 for every reply whose rating window ended before `as_of` (default today)
         unrated. Days already swept are skipped unless `since` asks for them again."""
-        as_of = as_of or beijing_date(self.clock.now())
+        today = beijing_date(self.clock.now())
+        as_of = as_of or today
+        if as_of > today:
+            raise InvalidCommand("ratings cannot be expired ahead of time", {"as_of": ["not after today"]})
         try:
             sweep = self.repository.get(ExpirySweep.ID)
         except AggregateNotFoundError:
@@ -153,6 +161,12 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
             self.save(sweep)
         return {"as_of": as_of.isoformat(), "swept_from": first.isoformat(), "expired": expired}
 
+    def _swept_through(self) -> date | None:
+        try:
+            return self.repository.get(ExpirySweep.ID).swept_through
+        except AggregateNotFoundError:
+            return None
+
     # -- review and re-review (复查、复核) ----------------------------------------------------
     def request_review(self, assignment_id: UUID, reasons: str, reviewer_unit: str | None = None,
                        requested_at: datetime | None = None) -> Assignment:
@@ -161,13 +175,17 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
             raise InvalidCommand("unknown reviewing body", {"reviewer_unit": ["not a unit of the reference data"]})
 
         def request(a: Assignment) -> None:
-            # The body one level up from whoever answered last: the handling unit, then the reviewer.
+            # The body one level up from whoever answered last: the handling unit, then the reviewer;
+            # past the accused body, if the chain meets it (A30).
             answered_by = a.reviews["review"]["reviewer_unit"] if "review" in a.reviews else a.unit_id
-            a.request_review(reasons, reviewer_unit or self.units.superior(answered_by), at)
+            default = self.units.superior(answered_by)
+            if default and default == a.accused_unit:
+                default = self.units.superior(default)
+            a.request_review(reasons, reviewer_unit or default, at, self.calendar)
         return self._change(assignment_id, request)
 
     def hold_hearing(self, assignment_id: UUID, held_from: date, held_to: date, note: str = "") -> Assignment:
-        return self._change(assignment_id, lambda a: a.hold_hearing(held_from, held_to, note))
+        return self._change(assignment_id, lambda a: a.hold_hearing(held_from, held_to, note, self.calendar))
 
     def decide_review(self, assignment_id: UUID, unit: str, decision: str, opinion: dict,
                       decided_at: datetime | None = None) -> Assignment:

@@ -374,12 +374,13 @@ class Assignment(AuditedAggregate):
         self.status = "unrated_expired"
 
     # -- 复查、复核 ----------------------------------------------------------------------------
-    def request_review(self, reasons: str, reviewer_unit: str | None, requested_at: datetime) -> None:
+    def request_review(self, reasons: str, reviewer_unit: str | None, requested_at: datetime,
+                       calendar: WorkingDayCalendar) -> None:
         if self.reply is None:
             raise Conflict("a review can be asked for only once the handling opinion has been received")
         stage = review.next_stage(self.reviews)
         requested_on = beijing_date(requested_at)
-        window_end = review.request_window_end(stage, self.reviews, beijing_date(self.reply["replied_at"]))
+        window_end = review.request_window_end(stage, self.reviews, beijing_date(self.reply["replied_at"]), calendar)
         if requested_on > window_end:
             raise Conflict(f"the 30 days to ask for {review.STAGE_NAMES[stage]} ended on {window_end.isoformat()} "
                            f"({'A35' if stage == 'review' else 'A36'})")
@@ -388,11 +389,13 @@ class Assignment(AuditedAggregate):
             errors["reasons"] = ["required"]
         if not reviewer_unit:
             errors["reviewer_unit"] = ["no body one level up is known for this unit: name the reviewing body"]
+        elif reviewer_unit == self.accused_unit:
+            errors["reviewer_unit"] = ["the accused unit never sees the accusation (A30): name another body"]
         if errors:
             raise InvalidCommand("the request is incomplete", errors)
         self._review_requested(stage=stage, reasons=reasons.strip(), reviewer_unit=reviewer_unit,
                                requested_at=requested_at, petition_id=self.petition_id,
-                               deadline=requested_on + timedelta(days=review.ANSWER_LIMIT_DAYS))
+                               deadline=review.answer_deadline(requested_on, 0, calendar))
 
     @event("ReviewRequested")
     def _review_requested(self, stage: str, reasons: str, reviewer_unit: str, requested_at: datetime,
@@ -406,13 +409,14 @@ class Assignment(AuditedAggregate):
     def open_review(self) -> dict | None:
         return next((r for r in self.reviews.values() if "decision" not in r), None)
 
-    def hold_hearing(self, held_from: date, held_to: date, note: str) -> None:
+    def hold_hearing(self, held_from: date, held_to: date, note: str, calendar: WorkingDayCalendar) -> None:
         current = self.open_review
         if current is None:
             raise Conflict("a hearing's time is left out of a review's limit; no review is open")
         days = review.check_hearing(held_from, held_to)
+        deadline = review.answer_deadline(current["requested_on"], current["hearing_days"] + days, calendar)
         self._hearing_held(stage=current["stage"], held_from=held_from, held_to=held_to, note=note.strip(),
-                           days=days, deadline=current["deadline"] + timedelta(days=days),
+                           days=days, deadline=deadline,
                            petition_id=self.petition_id)
 
     @event("HearingHeld")

@@ -6,7 +6,7 @@ After the re-review the matter is closed to the same facts and reasons (不再�
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from shared.errors import Conflict, InvalidCommand
 
@@ -36,10 +36,16 @@ def next_stage(reviews: dict) -> str:
     return STAGES[len(reviews)]
 
 
-def request_window_end(stage: str, reviews: dict, replied_on: date) -> date:
-    """30 days from receiving the reply (review) or the review answer (re-review)."""
+def request_window_end(stage: str, reviews: dict, replied_on: date, calendar) -> date:
+    """30 days from receiving the reply (review) or the review answer (re-review); a last day that
+    falls on a rest day moves to the next working day, as with every limit here."""
     start = replied_on if stage == "review" else reviews["review"]["decided_on"]
-    return start + timedelta(days=REQUEST_WINDOW_DAYS)
+    return calendar.calendar_deadline(start, REQUEST_WINDOW_DAYS)
+
+
+def answer_deadline(requested_on: date, hearing_days: int, calendar) -> date:
+    """30 days from the request, the days of hearings not counted (A36)."""
+    return calendar.calendar_deadline(requested_on, ANSWER_LIMIT_DAYS + hearing_days)
 
 
 def check_decision(decision: str, opinion: dict) -> None:

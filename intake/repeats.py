@@ -32,6 +32,9 @@ class MatterIndex(Aggregate):
         self.petition_ids: list[UUID] = []
         self.stage = "open"
         self.handling_until: date | None = None
+        # Once closed by re-review, the same facts and reasons stay closed, whatever a petition with
+        # new facts on the matter goes through afterwards.
+        self.closed = False
 
     @property
     def original(self) -> UUID | None:
@@ -54,10 +57,11 @@ class MatterIndex(Aggregate):
     def _stage_reached(self, stage: str, handling_until: date | None) -> None:
         self.stage = stage
         self.handling_until = handling_until
+        self.closed = self.closed or stage == "closed"
 
     def refusal(self, received_on: date, new_facts: bool) -> tuple[str, str] | None:
         """(ground, reason) when a new petition on this matter is not accepted again, else None."""
-        if self.stage == "closed" and not new_facts:
+        if self.closed and not new_facts:
             return ("no_further_acceptance",
                     "该信访事项已经复核终结，信访人以同一事实和理由再次提出，依据《信访工作条例》第三十六条不再受理。")
         if self.stage == "in_handling" and self.handling_until and received_on <= self.handling_until:
