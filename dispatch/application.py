@@ -196,6 +196,11 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
         assignment = self.get_assignment(assignment_id)
         return [n.document(addressee) for n in notices.notices(assignment, self.units.name)]
 
+    def request_mediation(self, assignment_id: UUID, layer: str, reason: str,
+                          requested_at: datetime | None = None) -> Assignment:
+        at = self._now(requested_at, "requested_at")
+        return self._change(assignment_id, lambda a: a.request_mediation(layer, reason, at))
+
     # -- joint handling (联合办理) ------------------------------------------------------------
     def request_joint_handling(self, assignment_id: UUID, agencies: list[str],
                                requested_at: datetime | None = None) -> Assignment:

@@ -21,6 +21,7 @@ from dispatch.policy import (HANDLING_LIMIT_DAYS, ORDINARY_SIGN_WORKING_DAYS, SI
 from shared.actors import AuditedAggregate
 from shared.clock import beijing_date
 from shared.errors import Conflict, InvalidCommand
+from shared.mediation_layers import LAYERS as MEDIATION_LAYERS
 from shared.workdays import WorkingDayCalendar
 
 MAX_EXTENSION_DAYS = 30
@@ -78,6 +79,7 @@ class Assignment(AuditedAggregate):
         self.evaluation_deadline: date | None = None
         self.reviews: dict[str, dict] = {}
         self.joint: dict[str, dict] = {}
+        self.mediation: dict | None = None
 
     @classmethod
     def assign(cls, assignment_id: UUID, *, petition_id: UUID, unit_id: str, region_code: str,
@@ -252,6 +254,27 @@ class Assignment(AuditedAggregate):
                   handling_deadline: date, petition_id: UUID | None = None) -> None:
         self.extension = {"days": days, "reason": reason, "approved_by": approved_by, "extended_at": extended_at}
         self.handling_deadline = handling_deadline
+
+    # -- 调解 (the handling unit asks for mediation; the mediation service opens it) ------------
+    def request_mediation(self, layer: str, reason: str, requested_at: datetime) -> None:
+        if self.status not in HANDLING:
+            raise AlreadyDone("mediation can be asked for only while the matter is handled")
+        if self.mediation is not None:
+            raise AlreadyDone("mediation has already been asked for")
+        errors = {}
+        if layer not in MEDIATION_LAYERS:
+            errors["layer"] = [f"one of {', '.join(MEDIATION_LAYERS)}"]
+        if not reason.strip():
+            errors["reason"] = ["required"]
+        if errors:
+            raise InvalidCommand("the request for mediation is not valid", errors)
+        self._mediation_requested(layer=layer, reason=reason.strip(), requested_at=requested_at,
+                                  petition_id=self.petition_id, region_code=self.region_code, category=self.category)
+
+    @event("MediationRequested")
+    def _mediation_requested(self, layer: str, reason: str, requested_at: datetime, petition_id: UUID,
+                             region_code: str, category: str) -> None:
+        self.mediation = {"layer": layer, "reason": reason, "requested_at": requested_at}
 
     # -- 联合办理 ----------------------------------------------------------------------------
     def request_joint_handling(self, agencies: list[str], requested_at: datetime) -> None:

@@ -100,6 +100,11 @@ def _review_decided(e) -> tuple[str, dict]:
                                          "on_time": e.on_time}
 
 
+def _mediation_requested(e) -> tuple[str, dict]:
+    return "assignment.mediation_requested", {**_ids(e), "layer": e.layer, "requested_at": e.requested_at.isoformat(),
+                                              "region_code": e.region_code, "category": e.category}
+
+
 def _joint_requested(e) -> tuple[str, dict]:
     # The contract's request to other agencies (CONTRACTS.md §1): they answer on their own exchange.
     return "joint_handling.requested", {**_ids(e), "petition_id": str(e.petition_id), "agencies": e.agencies,
@@ -134,6 +139,7 @@ translate = translator({
     Assignment.ReviewRequested: _review_requested,
     Assignment.HearingHeld: _hearing,
     Assignment.ReviewDecided: _review_decided,
+    Assignment.MediationRequested: _mediation_requested,
     Assignment.JointHandlingRequested: _joint_requested,
     Assignment.JointReportRecorded: _joint_reported,
     Assignment.JointReportWaived: _joint_waived,

@@ -16,4 +16,4 @@ def assignment_view(assignment: Assignment, events) -> dict:
         "co_units": a.co_units, "accused_unit": a.accused_unit,
         "extension": a.extension, "draft": a.draft, "pre_reviews": a.pre_reviews,
         "reply": a.reply, "rating": a.rating, "reviews": a.reviews,
-        "joint_handling": a.joint, "history": history(events)})
+        "joint_handling": a.joint, "mediation": a.mediation, "history": history(events)})

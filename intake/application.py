@@ -122,15 +122,15 @@ class IntakeApplication(AgencyIntake, ContextApplication):
     def history(self, petition_id: UUID) -> list:
         return list(self.events.get(petition_id))
 
-    # -- following dispatch ------------------------------------------------------------------
+    # -- following dispatch and mediation ------------------------------------------------------------------
     def policy(self, envelope: dict, processing: ProcessingEvent) -> None:
         data, kind = envelope["data"], envelope["type"]
-        if kind not in MIRRORED and kind != "assignment.created":
+        if (kind not in MIRRORED and kind != "assignment.created") or not data.get("petition_id"):
             return
         try:
             petition = self.get_petition(UUID(data["petition_id"]))
-        except (PetitionNotFound, KeyError):
-            return  # an assignment for a petition registered elsewhere (another bureau's intake)
+        except PetitionNotFound:
+            return  # a petition registered elsewhere (another bureau's intake)
         matter = self.matter_of(petition)
         if kind == "assignment.created":
             petition.link_assignment(UUID(data["assignment_id"]), data["unit_id"])
@@ -157,6 +157,10 @@ MIRRORED = {
     "assignment.evaluation_expired": ("evaluation_expired", "evaluation_deadline", lambda d: "unrated_expired"),
     "assignment.review_requested": ("review_requested", "requested_at", lambda d: f"under_{d['stage']}"),
     "assignment.hearing_held": ("hearing_held", "held_to", lambda d: None),
+    "assignment.mediation_requested": ("mediation_requested", "requested_at", lambda d: None),
+    "mediation.opened": ("mediation_opened", "opened_at", lambda d: "in_mediation"),
+    "mediation.agreement_reached": ("mediation_agreed", "signed_at", lambda d: "mediation_agreed"),
+    "mediation.ended": ("mediation_ended", "ended_at", lambda d: "mediation_ended"),
     "assignment.review_decided": ("review_decided", "decided_at",
                                   lambda d: "closed" if d["stage"] == "re_review" else "reviewed"),
 }

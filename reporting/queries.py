@@ -12,7 +12,7 @@ VOLUME_KEYS = ("channel", "region", "category")
 
 
 class Statistics:
-    """The reporting context's processor (it follows intake and dispatch) and its queries."""
+    """The reporting context's processor (it follows intake, dispatch and mediation) and its queries."""
 
     def __init__(self, readmodel: StatisticsReadModel, clock: Clock | None = None, close=None):
         self.readmodel = readmodel
@@ -67,13 +67,25 @@ class Statistics:
                 "totals": current["totals"], "previous_year": previous["totals"],
                 "petitioners": current["petitioners"], "matters": current["matters"]}
 
+    def mediation(self, start: date, end: date, region: str = "") -> dict:
+        """Mediations opened in the period: outcomes, each layer, the court's confirmations, and
+        the same figures a year earlier."""
+        current = self.readmodel.mediation_counts(start, end, region)
+        previous = self.readmodel.mediation_counts(statistics.year_earlier(start), statistics.year_earlier(end),
+                                                   region)
+        return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
+                **statistics.mediation_summary(current, previous)}
+
 
 def keyed(rows: list[dict], by: str) -> dict[tuple, int]:
-    """(period, key) → count. Agency rows (with a `type`) count in their five-volume keys; by
-    channel, petitions are keyed by their channel (statistics.petition_channel_key)."""
+    """(period, key) → count. Agency rows (with a `type`) count in their five-volume keys, rows
+    of a volume of its own (mediations opened) in it; by channel, petitions are keyed by their
+    channel (statistics.petition_channel_key)."""
     counts: dict[tuple, int] = {}
     for row in rows:
-        if "type" in row:
+        if "volume" in row:
+            keys = (row["volume"],)
+        elif "type" in row:
             keys = statistics.AGENCY_VOLUMES.get(row["type"], ())
         elif by == "channel":
             keys = (statistics.petition_channel_key(row["key"]),)

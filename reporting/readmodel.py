@@ -14,17 +14,28 @@ COLUMNS = {
     "petitions": ("petition_id", {
         "channel": "text", "region_code": "text", "category": "text", "matter_type": "text",
         "received_on": "date", "acceptance_deadline": "date", "petitioner_ref": "text",
-        "is_repeat": "boolean", "decision": "text", "decided_on": "date", "timely": "boolean"}),
+        "is_repeat": "boolean", "decision": "text", "decided_on": "date", "timely": "boolean",
+        "mediation_outcome": "text"}),
     "assignments": ("assignment_id", {
         "petition_id": "uuid", "unit_id": "text", "handling_deadline": "date", "replied_on": "date",
         "on_time": "boolean", "outcome": "text", "evaluation_deadline": "date", "rating": "text",
         "rated_on": "date"}),
     "agency_events": ("agency_event_id", {
         "agency": "text", "type": "text", "region_code": "text", "occurred_on": "date"}),
+    "mediations": ("mediation_id", {
+        "opened_on": "date", "region_code": "text", "category": "text", "source": "text", "first_layer": "text",
+        "outcome": "text", "agreed_layer": "text", "agreed_on": "date", "ended_on": "date",
+        "confirmation_applied_on": "date", "confirmed": "boolean", "confirmation_decided_on": "date",
+        "petition_id": "uuid"}),
+    # one row per layer a mediation entered; its region and period are its mediation's (a join)
+    "mediation_layers": ("layer_id", {
+        "mediation_id": "uuid", "layer": "text", "entered_on": "date", "outcome": "text"}),
 }
 INDEXES = ("CREATE INDEX IF NOT EXISTS {pfx}petitions_received ON {schema}.{pfx}petitions (received_on, region_code)",
            "CREATE INDEX IF NOT EXISTS {pfx}assignments_petition ON {schema}.{pfx}assignments (petition_id)",
-           "CREATE INDEX IF NOT EXISTS {pfx}agency_events_on ON {schema}.{pfx}agency_events (occurred_on, region_code)")
+           "CREATE INDEX IF NOT EXISTS {pfx}agency_events_on ON {schema}.{pfx}agency_events (occurred_on, region_code)",
+           "CREATE INDEX IF NOT EXISTS {pfx}mediations_opened ON {schema}.{pfx}mediations (opened_on, region_code)",
+           "CREATE INDEX IF NOT EXISTS {pfx}mediation_layers_of ON {schema}.{pfx}mediation_layers (mediation_id)")
 
 
 class StatisticsReadModel(PostgresTrackingRecorder):
@@ -38,6 +49,9 @@ class StatisticsReadModel(PostgresTrackingRecorder):
             self.sql_create_statements.append(SQL(
                 f"CREATE TABLE IF NOT EXISTS {{}}.{{}} ({key} uuid PRIMARY KEY, {cols})"
             ).format(Identifier(self.schema), Identifier(self.prefix + table)))
+            for name, kind in columns.items():  # a read model made before a column was added
+                self.sql_create_statements.append(SQL(f"ALTER TABLE {{}}.{{}} ADD COLUMN IF NOT EXISTS {name} {kind}")
+                                                  .format(Identifier(self.schema), Identifier(self.prefix + table)))
         for statement in INDEXES:
             self.sql_create_statements.append(SQL(statement.format(
                 pfx=self.prefix, schema="{}")).format(Identifier(self.schema), Identifier(self.schema)))
@@ -112,18 +126,38 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                        count(*) FILTER (WHERE a.rating IS NOT NULL) AS rated,
                        count(*) FILTER (WHERE a.rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
                        count(*) FILTER (WHERE a.replied_on IS NOT NULL AND a.rating IS NULL
-                                        AND a.evaluation_deadline < %(as_of)s) AS expired_unrated,
-                       count(*) FILTER (WHERE NOT p.is_repeat AND a.rating IN ('satisfied', 'basically_satisfied'))
-                           AS first_satisfied,
-                       count(*) FILTER (WHERE NOT p.is_repeat AND (a.rating IS NOT NULL OR (
-                           a.replied_on IS NOT NULL AND a.evaluation_deadline < %(as_of)s))) AS first_concluded
+                                        AND a.evaluation_deadline < %(as_of)s) AS expired_unrated
                 FROM {} a JOIN {} p USING (petition_id)
                 WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
             """).format(self.table("assignments"), self.table("petitions")), params)
             counts.update(curs.fetchone())
+            # Resolution counts each petition once (statistics.rates): resolved by a satisfied
+            # rating of any of its assignments or by a mediation agreement; concluded by a rating,
+            # a rating window expired unrated, or a mediation's outcome.
+            curs.execute(SQL("""
+                SELECT count(*) FILTER (WHERE resolved) AS resolved,
+                       count(*) FILTER (WHERE concluded) AS concluded,
+                       count(*) FILTER (WHERE resolved AND NOT is_repeat) AS first_resolved,
+                       count(*) FILTER (WHERE concluded AND NOT is_repeat) AS first_concluded
+                FROM (SELECT p.is_repeat,
+                             coalesce(p.mediation_outcome = 'agreed', false)
+                             OR coalesce(bool_or(a.rating IN ('satisfied', 'basically_satisfied')), false)
+                                 AS resolved,
+                             p.mediation_outcome IS NOT NULL
+                             OR coalesce(bool_or(a.rating IS NOT NULL OR (
+                                 a.replied_on IS NOT NULL AND a.evaluation_deadline < %(as_of)s)), false)
+                                 AS concluded
+                      FROM {} p LEFT JOIN {} a USING (petition_id)
+                      WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
+                      GROUP BY p.petition_id) per_petition
+            """).format(self.table("petitions"), self.table("assignments")), params)
+            counts.update(curs.fetchone())
             curs.execute(SQL("SELECT type, count(*) AS n FROM {} WHERE occurred_on BETWEEN %(start)s AND %(end)s "
                              "AND region_code LIKE %(region)s GROUP BY type").format(self.table("agency_events")), params)
             counts["agency"] = {row["type"]: row["n"] for row in curs.fetchall()}
+            curs.execute(SQL("SELECT count(*) AS n FROM {} WHERE opened_on BETWEEN %(start)s AND %(end)s "
+                             "AND region_code LIKE %(region)s").format(self.table("mediations")), params)
+            counts["mediations"] = curs.fetchone()["n"]
         return counts
 
     def volume(self, start: date, end: date, region: str, granularity: str, key: str,
@@ -151,7 +185,46 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                 """).format(self.table("agency_events")),
                     {"gran": granularity, "shift": shift_years, "start": start, "end": end, "region": region + "%"})
                 rows += [dict(r) for r in curs.fetchall()]
+                curs.execute(SQL("""
+                    SELECT date_trunc(%(gran)s, opened_on + make_interval(years => %(shift)s))::date AS period,
+                           'mediation' AS volume, count(*) AS count
+                    FROM {} WHERE opened_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
+                    GROUP BY 1
+                """).format(self.table("mediations")),
+                    {"gran": granularity, "shift": shift_years, "start": start, "end": end, "region": region + "%"})
+                rows += [dict(r) for r in curs.fetchall()]
             return rows
+
+    def mediation_counts(self, start: date, end: date, region: str) -> dict:
+        """Mediations opened in the period: their outcomes, the court's confirmations, and per
+        layer what was entered and how each layer ended (statistics.mediation_rates)."""
+        params = {"start": start, "end": end, "region": region + "%"}
+        opened = SQL("m.opened_on BETWEEN %(start)s AND %(end)s AND m.region_code LIKE %(region)s")
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("""
+                SELECT count(*) AS opened,
+                       count(*) FILTER (WHERE m.outcome = 'agreed') AS agreements,
+                       count(*) FILTER (WHERE m.outcome = 'refused') AS refused,
+                       count(*) FILTER (WHERE m.outcome = 'failed') AS failed,
+                       count(*) FILTER (WHERE m.confirmation_applied_on IS NOT NULL) AS applied,
+                       count(*) FILTER (WHERE m.confirmed IS NOT NULL) AS decided,
+                       count(*) FILTER (WHERE m.confirmed) AS confirmed
+                FROM {} m WHERE {}
+            """).format(self.table("mediations"), opened), params)
+            counts = dict(curs.fetchone())
+            curs.execute(SQL("SELECT m.source, count(*) AS n FROM {} m WHERE {} GROUP BY 1")
+                         .format(self.table("mediations"), opened), params)
+            counts["by_source"] = {row["source"]: row["n"] for row in curs.fetchall()}
+            curs.execute(SQL("""
+                SELECT l.layer, count(*) AS entered,
+                       count(*) FILTER (WHERE l.outcome = 'agreed') AS agreed,
+                       count(*) FILTER (WHERE l.outcome = 'failed') AS failed,
+                       count(*) FILTER (WHERE l.outcome = 'refused') AS refused
+                FROM {} l JOIN {} m USING (mediation_id) WHERE {} GROUP BY 1
+            """).format(self.table("mediation_layers"), self.table("mediations"), opened), params)
+            counts["layers"] = {row["layer"]: {k: v for k, v in row.items() if k != "layer"}
+                                for row in curs.fetchall()}
+        return counts
 
     def repeats(self, start: date, end: date, region: str, limit: int) -> dict:
         """Repeat petitions (重复信访) received in the period: totals, and the petitioners and the

@@ -6,20 +6,24 @@ from __future__ import annotations
 
 from datetime import date
 
+from mediation.layers import LAYERS as MEDIATION_LAYERS
+
 RESOLVED_RATINGS = ("satisfied", "basically_satisfied")
 
-# The five volumes (五量) bureaus report together, and which agency events count in which. A 110
-# dispute handed over for mediation is both an alert and a mediation; a court referral is a
-# mediation (pre-litigation), not a filed case.
+# The five volumes (五量) bureaus report together, and which agency events count in which. The
+# mediation volume is the mediations opened (the mediation service's own record, whatever opened
+# them): a 110 dispute handed over for mediation is an alert here and a mediation there, and a
+# court referral (mediation.referred) is a mediation, not a filed case — both counted once, as the
+# mediation each one opens.
 FIVE_VOLUMES = ("hotline12345", "police110", "court", "petitions", "mediation")
 AGENCY_VOLUMES = {"work_order.created": ("hotline12345",), "alert.received": ("police110",),
-                  "alert.transferred": ("police110", "mediation"), "case.filed": ("court",),
-                  "mediation.referred": ("mediation",)}
+                  "alert.transferred": ("police110",), "case.filed": ("court",)}
 
 
-def five_volumes(petitions: int, agency_counts: dict[str, int]) -> dict[str, int]:
+def five_volumes(petitions: int, agency_counts: dict[str, int], mediations: int = 0) -> dict[str, int]:
     volumes = dict.fromkeys(FIVE_VOLUMES, 0)
     volumes["petitions"] = petitions
+    volumes["mediation"] = mediations
     for kind, count in agency_counts.items():
         for volume in AGENCY_VOLUMES.get(kind, ()):
             volumes[volume] += count
@@ -43,7 +47,7 @@ def yoy(this: int, last: int) -> float | None:
 
 def rates(c: dict) -> dict:
     """`c` holds the period's counts, as the read model's summary query names them."""
-    concluded = c["rated"] + c["expired_unrated"]
+    rating_concluded = c["rated"] + c["expired_unrated"]  # assignments whose rating is settled
     return {
         "received": c["received"],
         "persons": c["persons"],
@@ -54,21 +58,72 @@ def rates(c: dict) -> dict:
                                         c["decided_in_time"] + c["decided_late"] + c["undecided_overdue"]),
         "on_time_completion_rate": ratio(c["replied_on_time"],
                                          c["replied_on_time"] + c["replied_late"] + c["unreplied_overdue"]),
-        "participation_rate": ratio(c["rated"], concluded),
+        "participation_rate": ratio(c["rated"], rating_concluded),
         "satisfaction_rate": ratio(c["satisfied"], c["rated"]),
         "repeat_rate": ratio(c["repeats"], c["received"]),
-        # resolved = rated satisfied or basically satisfied; concluded = rated or rating window expired
-        "resolution_rate": ratio(c["satisfied"], concluded),
-        "first_petition_resolution_rate": ratio(c["first_satisfied"], c["first_concluded"]),
+        # Petitions, each counted once: resolved = an assignment rated satisfied or basically
+        # satisfied, or a mediation agreement; concluded = rated, rating window expired unrated,
+        # or the mediation ended (agreed, refused, failed). First petitions: the non-repeat ones.
+        "resolution_rate": ratio(c["resolved"], c["concluded"]),
+        "first_petition_resolution_rate": ratio(c["first_resolved"], c["first_concluded"]),
     }
 
 
 def summary(current: dict, previous: dict) -> dict:
     this, last = rates(current), rates(previous)
-    this["five_volumes"] = five_volumes(current["received"], current.get("agency", {}))
-    last["five_volumes"] = five_volumes(previous["received"], previous.get("agency", {}))
+    this["five_volumes"] = five_volumes(current["received"], current.get("agency", {}), current.get("mediations", 0))
+    last["five_volumes"] = five_volumes(previous["received"], previous.get("agency", {}),
+                                        previous.get("mediations", 0))
     changes = {k: yoy(this[k], last[k]) for k in COUNT_KEYS}
     changes["five_volumes"] = {k: yoy(this["five_volumes"][k], last["five_volumes"][k]) for k in FIVE_VOLUMES}
+    return {**this, "previous_year": last, "yoy": changes}
+
+
+# -- mediation (调解) -----------------------------------------------------------------------------
+MEDIATION_COUNT_KEYS = ("opened", "agreements", "ended", "refused", "failed")
+LAYER_COUNT_KEYS = ("entered", "agreed", "failed", "refused")
+CONFIRMATION_COUNT_KEYS = ("applied", "decided", "confirmed")
+
+
+def layer_rates(layer: str, c: dict) -> dict:
+    """One layer: the mediations that entered it and how they left it. failed = escalated to the
+    next layer or, at the last, ended without agreement. Success = agreed ÷ concluded there."""
+    counts = {k: c.get(k, 0) for k in LAYER_COUNT_KEYS}
+    return {"layer": layer, **counts,
+            "success_rate": ratio(counts["agreed"], counts["agreed"] + counts["failed"] + counts["refused"])}
+
+
+def mediation_rates(c: dict) -> dict:
+    """`c` holds the counts of the mediations opened in a period (readmodel.mediation_counts)."""
+    ended = c["refused"] + c["failed"]
+    layers = c.get("layers", {})
+    return {
+        "opened": c["opened"],
+        "by_source": dict(sorted(c.get("by_source", {}).items())),
+        "agreements": c["agreements"],
+        "ended": ended,  # without agreement: a party refused, or the last layer failed
+        "refused": c["refused"],
+        "failed": c["failed"],
+        # agreed ÷ (agreed + ended); mediations still under way are in neither
+        "success_rate": ratio(c["agreements"], c["agreements"] + ended),
+        "by_layer": [layer_rates(layer, layers.get(layer, {})) for layer in MEDIATION_LAYERS],
+        "confirmation": {"applied": c["applied"], "decided": c["decided"], "confirmed": c["confirmed"],
+                         # 司法确认: confirmed ÷ decided by the court
+                         "confirmation_rate": ratio(c["confirmed"], c["decided"])},
+    }
+
+
+def mediation_summary(current: dict, previous: dict) -> dict:
+    this, last = mediation_rates(current), mediation_rates(previous)
+    sources = sorted(set(this["by_source"]) | set(last["by_source"]))
+    for figures in (this, last):
+        figures["by_source"] = {s: figures["by_source"].get(s, 0) for s in sources}
+    changes = {k: yoy(this[k], last[k]) for k in MEDIATION_COUNT_KEYS}
+    changes["by_source"] = {s: yoy(this["by_source"][s], last["by_source"][s]) for s in sources}
+    changes["by_layer"] = [{"layer": now["layer"], **{k: yoy(now[k], then[k]) for k in LAYER_COUNT_KEYS}}
+                           for now, then in zip(this["by_layer"], last["by_layer"], strict=True)]
+    changes["confirmation"] = {k: yoy(this["confirmation"][k], last["confirmation"][k])
+                               for k in CONFIRMATION_COUNT_KEYS}
     return {**this, "previous_year": last, "yoy": changes}
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import requests
 
+from mediation.application import mediation_id_for
 from services import simulator
 
 DEMO = Path(__file__).resolve().parent.parent / "deploy" / "demo" / "petitions.json"
@@ -40,6 +41,32 @@ def assignment_of(base_url: str, petition_id: str) -> dict:
     raise TimeoutError(f"petition {petition_id} was not assigned")
 
 
+def mediate(base_url: str, petition: dict, body: dict, received: datetime) -> None:
+    """The people's mediation committee takes the diverted dispute to a signed agreement."""
+    mediation_id = mediation_id_for("petition", petition["id"])
+    path = f"{base_url}/api/mediations/{mediation_id}"
+    for _ in range(100):
+        if requests.get(path, timeout=30).ok:
+            break
+        time.sleep(0.1)
+    mediation = call("GET", path)
+    if mediation["status"] != "awaiting_consent" or mediation["parties"]:
+        return  # walked on an earlier start
+    if received + timedelta(days=12) > datetime.now(received.tzinfo):
+        return  # too recent to have been mediated yet
+    for party in ({"name": body["petitioner"]["name"], "role": "applicant"},
+                  {"name": "对方当事人（村民委员会）", "role": "respondent"}):
+        call("POST", path + "/parties", json=party, headers=BUREAU)
+    for index in (0, 1):
+        call("POST", path + "/consents", json={"party": index, "consents": True, "at": at(received, 6)}, headers=BUREAU)
+    call("POST", path + "/agreement", headers=BUREAU, json={
+        "facts": "双方因" + body["subject"] + "发生纠纷。", "disputes": "补偿数额及履行期限。",
+        "terms": [{"content": "被申请人一次性支付补偿款", "manner": "银行转账", "due": "协议签订后十五日内"}],
+        "signatures": [{"role": "party", "party": 0, "name": body["petitioner"]["name"]},
+                       {"role": "party", "party": 1, "name": "村委会主任"}, {"role": "mediator", "name": "人民调解员"}],
+        "signed_at": at(received, 12)})
+
+
 def main(base_url: str) -> None:
     petitions = json.loads(DEMO.read_text(encoding="utf-8"))
     for number, body in enumerate(petitions):
@@ -49,6 +76,12 @@ def main(base_url: str) -> None:
         received = datetime.fromisoformat(body["received_at"])
         if number % 4 == 3:
             continue  # left waiting for a decision
+        if number % 8 == 6:
+            call("POST", f"{base_url}/api/petitions/{petition['id']}/acceptance",
+                 json={"decision": "diverted", "route": "mediation", "decided_at": at(received, 5),
+                       "reason": "属于民间纠纷，经信访人同意引导人民调解"}, headers=BUREAU)
+            mediate(base_url, petition, body, received)
+            continue
         if number % 4 == 2:
             call("POST", f"{base_url}/api/petitions/{petition['id']}/acceptance",
                  json={"decision": "diverted", "route": "litigation", "decided_at": at(received, 5),

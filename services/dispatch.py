@@ -127,6 +127,11 @@ class DispatchService(DeadLetterEndpoints, Publishing, Following, Observable):
         return self._do("decide_review", assignment_id, unit, decision, opinion, decided_at=decided_at)
 
     @command_rpc
+    @command("request_mediation")
+    def request_mediation(self, assignment_id, layer, reason, requested_at=None):
+        return self._do("request_mediation", assignment_id, layer, reason, requested_at=requested_at)
+
+    @command_rpc
     @command("request_joint_handling")
     def request_joint_handling(self, assignment_id, agencies, requested_at=None):
         return self._do("request_joint_handling", assignment_id, agencies, requested_at=requested_at)

@@ -63,8 +63,8 @@ def _body(request, schema_class) -> dict:
 
 
 def _wire(data: dict) -> dict:
-    """Loaded values (datetimes) back to JSON for RPC."""
-    return json.loads(json.dumps(data, default=lambda v: v.isoformat()))
+    """Loaded values (datetimes, dates, UUIDs) back to JSON for RPC."""
+    return json.loads(json.dumps(data, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v)))
 
 
 def _header(request, name: str) -> str | None:
@@ -131,6 +131,7 @@ class GatewayService(Observable):
     intake = RpcProxy("intake")
     dispatch = RpcProxy("dispatch")
     reporting = RpcProxy("reporting")
+    mediation = RpcProxy("mediation")
 
     @http("GET", "/api/openapi.json")
     def openapi(self, request):
@@ -222,6 +223,11 @@ class GatewayService(Observable):
     def decide_review(self, request, assignment_id):
         return self._assignment_command(request, assignment_id, c.ReviewDecisionSchema, "decide_review")
 
+    @http("POST", "/api/assignments/<string:assignment_id>/mediation")
+    @endpoint
+    def request_mediation(self, request, assignment_id):
+        return self._assignment_command(request, assignment_id, c.MediationRequestSchema, "request_mediation")
+
     @http("POST", "/api/evaluations/expiry")
     @endpoint
     def expire_unrated(self, request):
@@ -261,6 +267,89 @@ class GatewayService(Observable):
         return _json(200, schema(c.AssignmentSchema).dump(
             self.dispatch.waive_joint_report(assignment_id, agency[:64], actor=actor(request), **command)))
 
+    # -- mediation (调解) ----------------------------------------------------------------------
+    @http("POST", "/api/mediations")
+    @endpoint
+    def open_mediation(self, request):
+        mediation = _wire(_body(request, c.MediationCreateSchema))
+        key = request.headers.get("Idempotency-Key")
+        mediation_id = uuid.uuid5(IDEMPOTENCY_NAMESPACE, "mediation:" + key[:200]) if key else uuid.uuid4()
+        return _json(201, schema(c.MediationSchema).dump(
+            self.mediation.open(str(mediation_id), mediation, actor=actor(request))))
+
+    @http("GET", "/api/mediations/<string:mediation_id>")
+    @endpoint
+    def get_mediation(self, request, mediation_id):
+        return _json(200, schema(c.MediationSchema).dump(self.mediation.get_mediation(_id(mediation_id))))
+
+    @http("GET", "/api/mediations/<string:mediation_id>/notices")
+    @endpoint
+    def mediation_notices(self, request, mediation_id):
+        mediation_id = _id(mediation_id)
+        return _json(200, schema(c.MediationNoticesSchema).dump(
+            {"mediation_id": mediation_id, "notices": self.mediation.notices(mediation_id)}))
+
+    @http("GET", "/api/mediations/<string:mediation_id>/mediators")
+    @endpoint
+    def suggest_mediators(self, request, mediation_id):
+        return _json(200, schema(c.MediatorsSchema).dump(
+            {"mediators": self.mediation.suggest_mediators(_id(mediation_id))}))
+
+    def _mediation_command(self, request, mediation_id, schema_class, rpc_name):
+        mediation_id = _id(mediation_id)
+        command = _wire(_body(request, schema_class))
+        result = getattr(self.mediation, rpc_name)(mediation_id, actor=actor(request), **command)
+        return _json(200, schema(c.MediationSchema).dump(result))
+
+    @http("POST", "/api/mediations/<string:mediation_id>/parties")
+    @endpoint
+    def add_party(self, request, mediation_id):
+        mediation_id = _id(mediation_id)
+        party = _wire(_body(request, c.PartySchema))
+        return _json(200, schema(c.MediationSchema).dump(
+            self.mediation.add_party(mediation_id, party, actor=actor(request))))
+
+    @http("POST", "/api/mediations/<string:mediation_id>/consents")
+    @endpoint
+    def record_consent(self, request, mediation_id):
+        return self._mediation_command(request, mediation_id, c.ConsentSchema, "record_consent")
+
+    @http("POST", "/api/mediations/<string:mediation_id>/mediators")
+    @endpoint
+    def assign_mediator(self, request, mediation_id):
+        return self._mediation_command(request, mediation_id, c.MediatorAssignmentSchema, "assign_mediator")
+
+    @http("POST", "/api/mediations/<string:mediation_id>/sessions")
+    @endpoint
+    def hold_session(self, request, mediation_id):
+        return self._mediation_command(request, mediation_id, c.SessionSchema, "hold_session")
+
+    @http("POST", "/api/mediations/<string:mediation_id>/hearings")
+    @endpoint
+    def hold_mediation_hearing(self, request, mediation_id):
+        return self._mediation_command(request, mediation_id, c.MediationHearingSchema, "hold_hearing")
+
+    @http("POST", "/api/mediations/<string:mediation_id>/agreement")
+    @endpoint
+    def reach_agreement(self, request, mediation_id):
+        return self._mediation_command(request, mediation_id, c.AgreementSchema, "reach_agreement")
+
+    @http("POST", "/api/mediations/<string:mediation_id>/failure")
+    @endpoint
+    def fail_mediation(self, request, mediation_id):
+        return self._mediation_command(request, mediation_id, c.FailureSchema, "fail")
+
+    @http("POST", "/api/mediations/<string:mediation_id>/confirmation")
+    @endpoint
+    def apply_for_confirmation(self, request, mediation_id):
+        return self._mediation_command(request, mediation_id, c.ConfirmationApplicationSchema,
+                                       "apply_for_confirmation")
+
+    @http("POST", "/api/mediations/<string:mediation_id>/confirmation/decision")
+    @endpoint
+    def decide_confirmation(self, request, mediation_id):
+        return self._mediation_command(request, mediation_id, c.ConfirmationDecisionSchema, "decide_confirmation")
+
     @http("GET", "/api/stats/summary")
     @endpoint
     def summary(self, request):
@@ -281,6 +370,13 @@ class GatewayService(Observable):
         q = schema(c.RepeatsQuerySchema).load(request.args.to_dict())
         return _json(200, schema(c.RepeatsSchema).dump(
             self.reporting.repeats(q["start"].isoformat(), q["end"].isoformat(), q["region"], q["limit"])))
+
+    @http("GET", "/api/stats/mediation")
+    @endpoint
+    def mediation_statistics(self, request):
+        q = schema(c.MediationStatsQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.MediationStatsSchema).dump(
+            self.reporting.mediation_statistics(q["start"].isoformat(), q["end"].isoformat(), q["region"])))
 
     def health_status(self):
         return {"service": self.name}

@@ -28,7 +28,7 @@ def build(env, settings):
 
 class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
     name = "intake"
-    context = Context("intake", build, translate=translate, follows=("dispatch",))
+    context = Context("intake", build, translate=translate, follows=("dispatch", "mediation"))
     inbound = InboundConsumer(AGENCY_EXCHANGES, parse=parse_agency_message)
 
     @command_rpc
@@ -68,3 +68,7 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
     @event_handler("dispatch", "#")
     def on_dispatch_event(self, envelope):
         self.context.receive("dispatch", envelope)
+
+    @event_handler("mediation", "#")
+    def on_mediation_event(self, envelope):
+        self.context.receive("mediation", envelope)

@@ -1,4 +1,4 @@
-"""Reporting service (统计): projects intake's and dispatch's events into statistics."""
+"""Reporting service (统计): projects intake's, dispatch's and mediation's events into statistics."""
 from datetime import date
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
@@ -13,7 +13,7 @@ from shared.commands import command, command_rpc
 from shared.context import Context
 from shared.endpoints import Following, Observable
 
-SOURCES = ("intake", "dispatch")
+SOURCES = ("intake", "dispatch", "mediation")
 
 
 def build(env, settings):
@@ -42,6 +42,11 @@ class ReportingService(Following, Observable):
     def repeats(self, start, end, region="", limit=20):
         return self.context.app.repeats(date.fromisoformat(start), date.fromisoformat(end), region, limit)
 
+    @command_rpc
+    @command("mediation_statistics")
+    def mediation_statistics(self, start, end, region=""):
+        return self.context.app.mediation(date.fromisoformat(start), date.fromisoformat(end), region)
+
     @rpc
     def rebuild(self):
         """Empties the statistics and reprocesses every source from its first event."""
@@ -58,3 +63,7 @@ class ReportingService(Following, Observable):
     @event_handler("dispatch", "#")
     def on_dispatch_event(self, envelope):
         self.context.receive("dispatch", envelope)
+
+    @event_handler("mediation", "#")
+    def on_mediation_event(self, envelope):
+        self.context.receive("mediation", envelope)

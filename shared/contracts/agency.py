@@ -26,6 +26,9 @@ AGENCY_BY_EXCHANGE = {exchange: exchange.removesuffix(".events") for exchange in
 # An agency's answer to dispatch's joint_handling.requested, on the agency's own exchange. Every
 # exchange may carry it; dispatch, not intake, binds a queue to it.
 JOINT_HANDLING_REPORTED = "joint_handling.reported"
+# What mediation takes itself from the agencies' exchanges (it keeps the parties; decision 0011).
+MEDIATION_INBOUND = {"police110.events": ("alert.transferred",),
+                     "court.events": ("mediation.referred", "judicial_confirmation.decided")}
 INBOUND_TYPES = {exchange: (*types, JOINT_HANDLING_REPORTED) for exchange, types in AGENCY_EXCHANGES.items()}
 CONTENT_TYPES = ("application/cloudevents+json", "application/json")
 MAX_BODY = 1024 * 1024

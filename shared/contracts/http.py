@@ -9,6 +9,8 @@ from dispatch.joint_handling import AGENCIES
 from dispatch.opinion import OUTCOMES, REQUIRED_ELEMENTS, REQUIRED_SIGNERS
 from dispatch import review
 from intake.domain import DECISIONS, DISPATCH_MODES, LEGAL_ROUTES, MATTER_TYPES
+from mediation.domain import PARTY_ROLES
+from shared.mediation_layers import LAYERS
 from shared.privacy import id_number_is_valid
 from shared.reference import load_reference
 
@@ -162,12 +164,13 @@ class WaiverSchema(Schema):
     waived_at = Moment()
 
 
-DEAD_LETTER_KEEPERS = ("intake", "dispatch")
+DEAD_LETTER_KEEPERS = ("intake", "dispatch", "mediation")
 
 
 class DeadLetterQuerySchema(Schema):
     service = Text(load_default="intake", validate=validate.OneOf(DEAD_LETTER_KEEPERS),
-                   metadata={"description": "intake: agencies' events; dispatch: joint-handling reports"})
+                   metadata={"description": "intake: agencies' events; dispatch: joint-handling reports; "
+                                            "mediation: disputes and confirmations it takes itself"})
     after = fields.Integer(load_default=0, validate=validate.Range(min=0), strict=False)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200), strict=False)
 
@@ -241,6 +244,92 @@ class ReviewDecisionSchema(Schema):
 
 class HeadersSchema(Schema):
     value = Text(required=True, validate=USER_ID)
+
+
+class MediationRequestSchema(Schema):
+    layer = Text(required=True, validate=validate.OneOf(LAYERS))
+    reason = Text(required=True, validate=REASON)
+    requested_at = Moment()
+
+
+# -- mediation (调解) -------------------------------------------------------------------------
+class PartySchema(PetitionerSchema):
+    role = Text(load_default="other", validate=validate.OneOf(PARTY_ROLES))
+
+
+class MediationCreateSchema(Schema):
+    layer = Text(required=True, validate=validate.OneOf(LAYERS))
+    region_code = Text(required=True, validate=REGION_CODE)
+    category = Text(required=True, validate=validate.OneOf(CATEGORIES))
+    summary = Text(required=True, validate=LONG_TEXT)
+    parties = fields.List(fields.Nested(PartySchema), load_default=list, validate=validate.Length(max=50))
+    petition_id = fields.UUID(allow_none=True)
+    opened_at = Moment()
+
+
+class ConsentSchema(Schema):
+    party = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=49))
+    consents = fields.Boolean(required=True)
+    at = Moment()
+
+
+class MediatorAssignmentSchema(Schema):
+    mediator = Text(required=True, validate=validate.Length(min=1, max=64))
+    at = Moment()
+
+
+class SessionSchema(Schema):
+    held_on = fields.Date(required=True, validate=_period_date)
+    attendees = fields.List(Text(validate=validate.Length(min=1, max=50)), required=True,
+                            validate=validate.Length(min=1, max=50))
+    notes = Text(load_default="", validate=validate.Length(max=20000))
+
+
+class MediationHearingSchema(Schema):
+    panel = fields.List(Text(validate=validate.Length(min=1, max=50)), required=True,
+                        validate=validate.Length(min=1, max=20))
+    held_on = fields.Date(required=True, validate=_period_date)
+    participants = fields.List(Text(validate=validate.Length(min=1, max=50)), load_default=list,
+                               validate=validate.Length(max=100))
+    findings = Text(required=True, validate=LONG_TEXT)
+
+
+class TermSchema(Schema):
+    content = Text(required=True, validate=validate.Length(min=1, max=2000))
+    manner = Text(required=True, validate=validate.Length(min=1, max=500))
+    due = Text(required=True, validate=validate.Length(min=1, max=100))
+
+
+class AgreementSignatureSchema(Schema):
+    role = Text(required=True, validate=validate.OneOf(("party", "mediator")))
+    party = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=0, max=49))
+    name = Text(required=True, validate=validate.Length(min=1, max=50))
+
+
+class AgreementSchema(Schema):
+    facts = Text(required=True, validate=LONG_TEXT)
+    disputes = Text(required=True, validate=LONG_TEXT)
+    terms = fields.List(fields.Nested(TermSchema), required=True, validate=validate.Length(min=1, max=50))
+    signatures = fields.List(fields.Nested(AgreementSignatureSchema), required=True,
+                             validate=validate.Length(min=1, max=60))
+    signed_at = Moment()
+
+
+class FailureSchema(Schema):
+    reason = Text(required=True, validate=REASON)
+    failed_at = Moment()
+
+
+class ConfirmationApplicationSchema(Schema):
+    applicants = fields.List(fields.Integer(strict=True, validate=validate.Range(min=0, max=49)), required=True,
+                             validate=validate.Length(min=1, max=50))
+    applied_at = Moment()
+
+
+class ConfirmationDecisionSchema(Schema):
+    confirmed = fields.Boolean(required=True)
+    decided_at = Moment()
+    court_ref = Text(allow_none=True, validate=validate.Length(max=100))
 
 
 # -- responses ------------------------------------------------------------------------------
@@ -384,3 +473,116 @@ class RepeatsSchema(Schema):
                               metadata={"description": "those with a repeat; most repeats, then most petitions, first"})
     matters = fields.List(fields.Nested(RepeatMatterSchema),
                           metadata={"description": "(petitioner, category, county) with a repeat, in the same order"})
+
+
+class MediationSchema(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"description": "awaiting_consent, in_mediation, agreed, ended"})
+    source = fields.String()
+    source_ref = fields.String(allow_none=True)
+    petition_id = fields.String(allow_none=True)
+    layer = fields.String()
+    layer_name = fields.String()
+    region_code = fields.String()
+    category = fields.String()
+    summary = fields.String()
+    opened_at = fields.String()
+    deadline = fields.String(allow_none=True)
+    parties = fields.List(fields.Dict(), metadata={"description": "names; id_number and phone masked; consent"})
+    layers = fields.List(fields.Dict(), metadata={"description": "each layer entered, its outcome and reason"})
+    mediators = fields.List(fields.Dict())
+    sessions = fields.List(fields.Dict())
+    hearings = fields.List(fields.Dict())
+    agreement = fields.Dict(allow_none=True)
+    confirmation = fields.Dict(allow_none=True)
+    ended = fields.Dict(allow_none=True)
+    history = fields.List(fields.Dict(), metadata={"description": "every change, with who (actor) and when"})
+
+
+class MediatorSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    region_code = fields.String()
+    layers = fields.List(fields.String())
+    specialities = fields.List(fields.String())
+
+
+class MediatorsSchema(Schema):
+    mediators = fields.List(fields.Nested(MediatorSchema))
+
+
+class MediationNoticesSchema(Schema):
+    mediation_id = fields.String()
+    notices = fields.List(fields.Nested(NoticeSchema))
+
+
+# -- mediation statistics (调解统计) ------------------------------------------------------------
+class MediationStatsQuerySchema(PeriodQuerySchema):
+    """The mediations opened in the period (from, to) and region (a region-code prefix)."""
+
+
+class MediationLayerStatsSchema(Schema):
+    layer = fields.String(metadata={"description": "one of " + ", ".join(LAYERS) + ", in that order"})
+    entered = fields.Integer(metadata={"description": "mediations that entered this layer"})
+    agreed = fields.Integer()
+    failed = fields.Integer(metadata={"description": "escalated to the next layer, or at the last ended without agreement"})
+    refused = fields.Integer(metadata={"description": "ended here because a party refused"})
+    success_rate = fields.Float(allow_none=True, metadata={
+        "description": "agreed ÷ (agreed + failed + refused) here; null when none concluded here"})
+
+
+class MediationConfirmationStatsSchema(Schema):
+    applied = fields.Integer(metadata={"description": "agreements whose parties applied for judicial confirmation"})
+    decided = fields.Integer(metadata={"description": "of those, decided by the court"})
+    confirmed = fields.Integer()
+    confirmation_rate = fields.Float(allow_none=True, metadata={"description": "confirmed ÷ decided; null when none"})
+
+
+class MediationFiguresSchema(Schema):
+    opened = fields.Integer()
+    by_source = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "opened per source: petition, assignment, police110, court, direct"})
+    agreements = fields.Integer()
+    ended = fields.Integer(metadata={"description": "ended without agreement: refused + failed"})
+    refused = fields.Integer()
+    failed = fields.Integer(metadata={"description": "failed at the last layer"})
+    success_rate = fields.Float(allow_none=True, metadata={
+        "description": "agreements ÷ (agreements + ended); mediations under way are in neither; null when none"})
+    by_layer = fields.List(fields.Nested(MediationLayerStatsSchema))
+    confirmation = fields.Nested(MediationConfirmationStatsSchema)
+
+
+class MediationLayerChangeSchema(Schema):
+    layer = fields.String()
+    entered = fields.Float(allow_none=True)
+    agreed = fields.Float(allow_none=True)
+    failed = fields.Float(allow_none=True)
+    refused = fields.Float(allow_none=True)
+
+
+class MediationConfirmationChangeSchema(Schema):
+    applied = fields.Float(allow_none=True)
+    decided = fields.Float(allow_none=True)
+    confirmed = fields.Float(allow_none=True)
+
+
+class MediationChangesSchema(Schema):
+    opened = fields.Float(allow_none=True)
+    by_source = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    agreements = fields.Float(allow_none=True)
+    ended = fields.Float(allow_none=True)
+    refused = fields.Float(allow_none=True)
+    failed = fields.Float(allow_none=True)
+    by_layer = fields.List(fields.Nested(MediationLayerChangeSchema))
+    confirmation = fields.Nested(MediationConfirmationChangeSchema)
+
+
+class MediationStatsSchema(MediationFiguresSchema):
+    start = fields.String(attribute="from", data_key="from")
+    end = fields.String(attribute="to", data_key="to")
+    region = fields.String()
+    previous_year = fields.Nested(MediationFiguresSchema, metadata={
+        "description": "the mediations opened in the same period a year earlier"})
+    yoy = fields.Nested(MediationChangesSchema, metadata={
+        "description": "year-on-year change of each count: (this − last) ÷ last; null when last is 0"})

@@ -31,3 +31,15 @@ class PolicySchema(Schema):
     simple_procedure_categories = fields.List(fields.String(), load_default=list)
     pre_review = fields.Boolean(load_default=True)
     evaluation_window_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
+
+
+class MediatorSchema(Schema):
+    """The expert pool (专家库) mediators are drawn from."""
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    kind = fields.String(required=True, validate=validate.OneOf(
+        ["retired_judge", "lawyer", "industry_expert", "people_mediator", "official"]))
+    region_code = fields.String(required=True, validate=REGION_CODE)
+    layers = fields.List(fields.String(validate=validate.OneOf(
+        ["administrative", "industry", "people", "pre_litigation", "litigation"])), required=True)
+    specialities = fields.List(fields.String(), load_default=list)

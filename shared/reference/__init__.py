@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.contracts.reference import CategorySchema, PolicySchema, RuleSchema, UnitSchema
+from shared.contracts.reference import CategorySchema, MediatorSchema, PolicySchema, RuleSchema, UnitSchema
 
 DEFAULT_DIR = Path(__file__).parent
 
@@ -17,6 +17,7 @@ class Reference:
     rules: list[dict]
     agency_categories: dict[str, str]  # another agency's category label → ours
     policy: dict  # local handling practice (dispatch.policy.HandlingPolicy)
+    mediators: list[dict]  # the expert pool mediators are drawn from
 
     @property
     def category_codes(self) -> set[str]:
@@ -33,12 +34,15 @@ def load_reference(directory: str | Path | None = None) -> Reference:
     mapping = json.loads(mapping_file.read_text(encoding="utf-8")) if mapping_file.exists() else {}
     policy_file = directory / "policy.json"
     policy = PolicySchema().load(json.loads(policy_file.read_text(encoding="utf-8")) if policy_file.exists() else {})
+    mediators = read("mediators.json", MediatorSchema) if (directory / "mediators.json").exists() else []
     ref = Reference(read("categories.json", CategorySchema), read("units.json", UnitSchema),
-                    read("routing.json", RuleSchema), mapping, policy)
+                    read("routing.json", RuleSchema), mapping, policy, mediators)
     unit_ids = {u["id"] for u in ref.units}
     for rule in ref.rules:
         if rule["unit"] not in unit_ids or rule["category"] not in ref.category_codes:
             raise ValueError(f"routing rule names an unknown unit or category: {rule}")
+    if not {s for m in mediators for s in m["specialities"]} <= ref.category_codes:
+        raise ValueError("mediators.json names specialities that categories.json lacks")
     if not set(policy["simple_procedure_categories"]) <= ref.category_codes:
         raise ValueError("policy.json names simple-procedure categories that categories.json lacks")
     if not set(ref.agency_categories.values()) <= ref.category_codes:

@@ -27,7 +27,7 @@ import requests
 from kombu import Connection, Exchange
 
 from services.simulator import generate, publish as simulate
-from shared.contracts.agency import AGENCY_EXCHANGES, REASONS
+from shared.contracts.agency import AGENCY_EXCHANGES, MEDIATION_INBOUND, REASONS
 from tests.conftest import RABBIT_API, System
 
 BEIJING = timezone(timedelta(hours=8))
@@ -109,7 +109,13 @@ def queued(system, name: str) -> int | None:
 
 
 def inbound_queues(system) -> list[str]:
-    return [f"intake.inbound.{exchange}" for exchange in AGENCY_EXCHANGES]
+    return ([f"intake.inbound.{exchange}" for exchange in AGENCY_EXCHANGES]
+            + [f"mediation.inbound.{exchange}" for exchange in MEDIATION_INBOUND])
+
+
+def also_to_mediation(messages) -> int:
+    """Bad messages whose routing key mediation binds too: its own consumer refuses them as well."""
+    return sum(1 for exchange, key, *_ in messages if key in MEDIATION_INBOUND.get(exchange, ()))
 
 
 def intake_metrics(system) -> str:
@@ -452,7 +458,8 @@ def test_hostile_messages_are_dead_lettered_and_good_ones_still_count(agency_sys
                     dead_letters=(queued(system, DEAD_LETTER_QUEUE) or 0) - before["dead_letters"],
                     queued={q: queued(system, q) for q in inbound_queues(system)},
                     volumes=five_volumes(system, start, end, GOOD_REGION))
-        return (seen["metric"] == len(bad) and seen["dead_letters"] == len(bad) and seen["volumes"] == expected
+        return (seen["metric"] == len(bad) and seen["dead_letters"] == len(bad) + also_to_mediation(bad)
+                and seen["volumes"] == expected
                 and all(n == 0 for n in seen["queued"].values()))
 
     remaining = max(10.0, 170 - (time.monotonic() - began) - 15)

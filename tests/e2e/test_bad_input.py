@@ -15,11 +15,12 @@ import requests
 from tests import support
 
 REGION = "530102"  # a county no other end-to-end test counts in its statistics
-EVENT_STORES = ("intake.intake_events", "dispatch.dispatch_events")
+EVENT_STORES = ("intake.intake_events", "dispatch.dispatch_events", "mediation.mediation_events")
 UNIT = "<unit of the assignment>"  # replaced by the real unit before sending
 REVIEWER = "<unit answering the review>"  # replaced by the reviewing body before sending
 PLACEHOLDERS = {UNIT: "unit", REVIEWER: "reviewer"}  # placeholder → key of `world`
 CO_UNIT = "etkqq-zhujian"  # a unit that region 530102 never routes to: a possible co-handling unit
+MEDIATOR = "med-etkqq-01"  # in the expert pool (shared/reference/mediators.json)
 DELETE = object()
 TIMEOUT = 30
 
@@ -112,6 +113,15 @@ def assert_rejected(answer: requests.Response, fields: tuple[str, ...]):
 
 # -- the endpoints, a valid body for each, and what a write would change ------------------------
 # endpoint: (path, valid body, the view that must stay as it is); {…} are filled from `world`.
+PARTIES = [{"name": "甲某", "id_number": support.id_number("15062319800101951"), "phone": "13800000951",
+            "role": "applicant"},
+           {"name": "乙某", "role": "respondent"}]  # a mediation's two parties: index 0 and 1
+MEDIATION = {"layer": "people", "region_code": REGION, "category": support.CATEGORIES[0],
+             "summary": "两户因宅基地边界发生争执", "parties": PARTIES}
+AGREEMENT = {"facts": "两户宅基地相邻，界桩缺失。", "disputes": "东侧围墙是否越界。",
+             "terms": [{"content": "乙某拆除越界围墙0.5米", "manner": "自行拆除并由村委会见证", "due": "2026年12月31日前"}],
+             "signatures": [{"role": "party", "party": 0, "name": "甲某"}, {"role": "party", "party": 1, "name": "乙某"},
+                            {"role": "mediator", "name": "额尔敦"}]}
 POSTS = {
     "register": ("/api/petitions", support.petition(900, region_code=REGION), None),
     "acceptance": ("/api/petitions/{registered}/acceptance",
@@ -144,8 +154,29 @@ POSTS = {
                                      "remedy": "如不服，可于收到本意见书之日起30日内申请复核。"}},
                         "/api/assignments/{under_review}"),
     "expiry": ("/api/evaluations/expiry", {"as_of": "2026-12-01"}, None),
+    "mediation-request": ("/api/assignments/{assigned}/mediation", {"layer": "people", "reason": "邻里纠纷宜先行调解"},
+                          "/api/assignments/{assigned}"),
+    # mediation (调解)
+    "mediation-open": ("/api/mediations", MEDIATION, None),
+    "mediation-party": ("/api/mediations/{awaiting}/parties",
+                        {"name": "丙某", "id_number": support.id_number("15062319800101952"), "role": "other"},
+                        "/api/mediations/{awaiting}"),
+    "consent": ("/api/mediations/{awaiting}/consents", {"party": 0, "consents": True}, "/api/mediations/{awaiting}"),
+    "mediator": ("/api/mediations/{awaiting}/mediators", {"mediator": MEDIATOR}, "/api/mediations/{awaiting}"),
+    "session": ("/api/mediations/{mediating}/sessions",
+                {"held_on": "2026-12-01", "attendees": ["甲某", "乙某"], "notes": "首次调解"},
+                "/api/mediations/{mediating}"),
+    "mediation-hearing": ("/api/mediations/{mediating}/hearings",
+                          {"panel": ["赵某", "钱某"], "held_on": "2026-12-02", "participants": ["甲某", "乙某"],
+                           "findings": "围墙东移0.5米，越界属实。"}, "/api/mediations/{mediating}"),
+    "agreement": ("/api/mediations/{mediating}/agreement", AGREEMENT, "/api/mediations/{mediating}"),
+    "failure": ("/api/mediations/{mediating}/failure", {"reason": "双方分歧较大，未能达成一致"},
+                "/api/mediations/{mediating}"),
+    "confirmation": ("/api/mediations/{agreed}/confirmation", {"applicants": [0, 1]}, "/api/mediations/{agreed}"),
+    "confirmation-decision": ("/api/mediations/{agreed}/confirmation/decision",
+                              {"confirmed": True, "court_ref": "(2026)蒙0623民特1号"}, "/api/mediations/{agreed}"),
 }
-WITHOUT_ID = ("register", "expiry")
+WITHOUT_ID = ("register", "expiry", "mediation-open")
 VALID = {endpoint: body for endpoint, (_, body, _) in POSTS.items()}
 
 
@@ -161,6 +192,20 @@ def accepted_assignment(system, n: int) -> dict:
     assert answer.status_code == 200, answer.text
     view = system.wait_until(lambda: (p := get_json(system, f"/api/petitions/{petition_id}"))["assignment_id"] and p)
     return get_json(system, f"/api/assignments/{view['assignment_id']}")
+
+
+def mediation(system, consenting: tuple[int, ...] = (), agreement: dict | None = None) -> str:
+    """A mediation of two parties opened over HTTP, with the given parties' consent and agreement."""
+    answer = send(system, "/api/mediations", MEDIATION)
+    assert answer.status_code == 201, answer.text
+    mediation_id = answer.json()["id"]
+    for party in consenting:
+        answer = send(system, f"/api/mediations/{mediation_id}/consents", {"party": party, "consents": True})
+        assert answer.status_code == 200, answer.text
+    if agreement:
+        answer = send(system, f"/api/mediations/{mediation_id}/agreement", agreement)
+        assert answer.status_code == 200, answer.text
+    return mediation_id
 
 
 def command(system, assignment: dict, action: str, body: dict) -> dict:
@@ -194,11 +239,18 @@ def world(system):
     command(system, under_review, "pre-review", {"approved": True})
     reviewing = command(system, under_review, "review-requests", {"reasons": "对处理意见不服"})
     assert reviewing["status"] == "under_review", reviewing
+    awaiting = mediation(system)                            # two parties, neither has consented
+    mediating = mediation(system, consenting=(0, 1))        # both consented: sessions, agreement, failure
+    agreed = mediation(system, consenting=(0, 1), agreement=AGREEMENT)  # no confirmation applied or decided
+    statuses = {key: get_json(system, f"/api/mediations/{m}")["status"]
+                for key, m in (("awaiting", awaiting), ("mediating", mediating), ("agreed", agreed))}
+    assert statuses == {"awaiting": "awaiting_consent", "mediating": "in_mediation", "agreed": "agreed"}, statuses
     settle(system)
     return {"registered": registered, "assigned": assigned["id"], "unit": assigned["unit"],
             "signed": signed["id"], "replied": replied["id"], "objected": objected["id"],
             "drafted": drafted["id"], "co_handled": co_handled["id"], "under_review": under_review["id"],
-            "reviewer": reviewing["reviews"]["review"]["reviewer_unit"]}
+            "reviewer": reviewing["reviews"]["review"]["reviewer_unit"],
+            "awaiting": awaiting, "mediating": mediating, "agreed": agreed}
 
 
 def attempt(system, world, endpoint: str, body, path: str | None = None, **headers):
@@ -235,6 +287,9 @@ OBJ, DEC, CO, PRE = VALID["objection"], VALID["objection-decision"], VALID["co-o
 RR, HEAR, RD = VALID["review-request"], VALID["hearing"], VALID["review-decision"]
 REPRESENTATIVE = {"name": "代表某某", "id_number": support.id_number("15062319800101950")}
 ACCUSATION = changed(P, "matter_type", "accusation")
+MR, MED, PARTY, CONSENT = VALID["mediation-request"], VALID["mediation-open"], VALID["mediation-party"], VALID["consent"]
+SESSION, MH, AG, FAIL = VALID["session"], VALID["mediation-hearing"], VALID["agreement"], VALID["failure"]
+CONF, CD = VALID["confirmation"], VALID["confirmation-decision"]
 FIELD_CASES = [  # (endpoint, id, body, *fields the errors must name)
     # POST /api/petitions
     ("register", "missing-channel", without(P, "channel"), "channel"),
@@ -390,6 +445,110 @@ FIELD_CASES = [  # (endpoint, id, body, *fields the errors must name)
     ("expiry", "as-of-impossible-date", {"as_of": "2026-02-30"}, "as_of"),
     ("expiry", "since-in-year-1900", {"as_of": "2026-12-01", "since": "1900-01-01"}, "since"),
     ("expiry", "number-for-as-of", {"as_of": 20261201}, "as_of"),
+    # POST /api/assignments/{id}/mediation
+    ("mediation-request", "missing-layer", without(MR, "layer"), "layer"),
+    ("mediation-request", "unknown-layer", changed(MR, "layer", "family"), "layer"),
+    ("mediation-request", "missing-reason", without(MR, "reason"), "reason"),
+    ("mediation-request", "blank-reason", changed(MR, "reason", "  "), "reason"),
+    ("mediation-request", "number-for-reason", changed(MR, "reason", 12), "reason"),
+    ("mediation-request", "requested-at-not-a-date", changed(MR, "requested_at", "now"), "requested_at"),
+    # POST /api/mediations
+    ("mediation-open", "missing-layer", without(MED, "layer"), "layer"),
+    ("mediation-open", "unknown-layer", changed(MED, "layer", "family"), "layer"),
+    ("mediation-open", "unknown-category", changed(MED, "category", "weather"), "category"),
+    ("mediation-open", "missing-summary-and-region", without(without(MED, "summary"), "region_code"),
+     "summary", "region_code"),
+    ("mediation-open", "blank-summary", changed(MED, "summary", " \n "), "summary"),
+    ("mediation-open", "region-code-letters", changed(MED, "region_code", "abcdef"), "region_code"),
+    ("mediation-open", "string-for-parties", changed(MED, "parties", "甲某、乙某"), "parties"),
+    ("mediation-open", "party-without-name", without(MED, "parties.1.name"), "parties.1.name"),
+    ("mediation-open", "party-blank-name", changed(MED, "parties.1.name", "  "), "parties"),
+    ("mediation-open", "party-unknown-role", changed(MED, "parties.1.role", "witness"), "parties.1.role"),
+    ("mediation-open", "party-id-number-check-digit",
+     changed(MED, "parties.0.id_number", wrong_check_digit(PARTIES[0]["id_number"])), "parties.0.id_number"),
+    ("mediation-open", "petition-id-not-a-uuid", changed(MED, "petition_id", "not-a-uuid"), "petition_id"),
+    ("mediation-open", "opened-at-naive", changed(MED, "opened_at", "2026-11-02T09:30:00"), "opened_at"),
+    # POST /api/mediations/{id}/parties
+    ("mediation-party", "missing-name", without(PARTY, "name"), "name"),
+    ("mediation-party", "id-number-check-digit", changed(PARTY, "id_number", wrong_check_digit(PARTY["id_number"])),
+     "id_number"),
+    ("mediation-party", "id-number-too-short", changed(PARTY, "id_number", "15062319800101"), "id_number"),
+    ("mediation-party", "unknown-role", changed(PARTY, "role", "witness"), "role"),
+    ("mediation-party", "number-for-phone", changed(PARTY, "phone", 13800000000), "phone"),
+    ("mediation-party", "list-for-name", changed(PARTY, "name", ["丙某"]), "name"),
+    # POST /api/mediations/{id}/consents
+    ("consent", "missing-party", without(CONSENT, "party"), "party"),
+    ("consent", "missing-consents", without(CONSENT, "consents"), "consents"),
+    ("consent", "no-such-party", changed(CONSENT, "party", 2), "party"),
+    ("consent", "negative-party", changed(CONSENT, "party", -1), "party"),
+    ("consent", "string-for-party", changed(CONSENT, "party", "0"), "party"),
+    ("consent", "fraction-for-party", changed(CONSENT, "party", 0.5), "party"),
+    ("consent", "string-for-consents", changed(CONSENT, "consents", "perhaps"), "consents"),
+    ("consent", "null-consents", changed(CONSENT, "consents", None), "consents"),
+    ("consent", "at-not-a-date", changed(CONSENT, "at", "today"), "at"),
+    # POST /api/mediations/{id}/mediators
+    ("mediator", "missing-mediator", {}, "mediator"),
+    ("mediator", "unknown-mediator", {"mediator": "med-nowhere-99"}, "mediator"),
+    ("mediator", "number-for-mediator", {"mediator": 1}, "mediator"),
+    ("mediator", "empty-mediator", {"mediator": ""}, "mediator"),
+    ("mediator", "at-naive", {"mediator": MEDIATOR, "at": "2026-11-20T10:00:00"}, "at"),
+    # POST /api/mediations/{id}/sessions
+    ("session", "missing-held-on", without(SESSION, "held_on"), "held_on"),
+    ("session", "held-on-not-a-date", changed(SESSION, "held_on", "next monday"), "held_on"),
+    ("session", "held-on-impossible-date", changed(SESSION, "held_on", "2026-02-30"), "held_on"),
+    ("session", "held-on-in-year-1900", changed(SESSION, "held_on", "1900-01-01"), "held_on"),
+    ("session", "missing-attendees", without(SESSION, "attendees"), "attendees"),
+    ("session", "no-attendees", changed(SESSION, "attendees", []), "attendees"),
+    ("session", "string-for-attendees", changed(SESSION, "attendees", "甲某"), "attendees"),
+    ("session", "number-for-attendee", changed(SESSION, "attendees", ["甲某", 2]), "attendees.1"),
+    # POST /api/mediations/{id}/hearings
+    ("mediation-hearing", "missing-panel", without(MH, "panel"), "panel"),
+    ("mediation-hearing", "no-panel", changed(MH, "panel", []), "panel"),
+    ("mediation-hearing", "missing-findings", without(MH, "findings"), "findings"),
+    ("mediation-hearing", "blank-findings", changed(MH, "findings", "   "), "findings"),
+    ("mediation-hearing", "held-on-not-a-date", changed(MH, "held_on", "the day after"), "held_on"),
+    ("mediation-hearing", "number-for-participant", changed(MH, "participants", [1]), "participants.0"),
+    # POST /api/mediations/{id}/agreement
+    ("agreement", "missing-terms", without(AG, "terms"), "terms"),
+    ("agreement", "no-terms", changed(AG, "terms", []), "terms"),
+    ("agreement", "string-for-terms", changed(AG, "terms", "按约履行"), "terms"),
+    ("agreement", "term-missing-manner", without(AG, "terms.0.manner"), "terms.0.manner"),
+    ("agreement", "term-blank-manner", changed(AG, "terms.0.manner", "  "), "terms.0"),
+    ("agreement", "unknown-term-element", changed(AG, "terms.0.penalty", "加倍"), "terms.0.penalty"),
+    ("agreement", "missing-facts-and-disputes", without(without(AG, "facts"), "disputes"), "facts", "disputes"),
+    ("agreement", "blank-facts", changed(AG, "facts", "  "), "facts"),
+    ("agreement", "party-1-has-not-signed", changed(AG, "signatures", [AG["signatures"][0], AG["signatures"][2]]),
+     "signatures"),
+    ("agreement", "party-signs-for-no-such-party", changed(AG, "signatures.1.party", 2), "signatures"),
+    ("agreement", "party-signature-without-index", without(AG, "signatures.1.party"), "signatures"),
+    ("agreement", "mediator-has-not-signed", changed(AG, "signatures", AG["signatures"][:2]), "signatures"),
+    ("agreement", "no-signatures", changed(AG, "signatures", []), "signatures"),
+    ("agreement", "unknown-signer-role", changed(AG, "signatures.2.role", "witness"), "signatures.2.role"),
+    ("agreement", "negative-party-index", changed(AG, "signatures.0.party", -1), "signatures.0.party"),
+    ("agreement", "string-for-party-index", changed(AG, "signatures.0.party", "0"), "signatures.0.party"),
+    ("agreement", "signature-not-object", changed(AG, "signatures", ["甲某", "乙某", "额尔敦"]), "signatures.0._schema"),
+    ("agreement", "signed-at-not-a-date", changed(AG, "signed_at", "yesterday"), "signed_at"),
+    # POST /api/mediations/{id}/failure
+    ("failure", "missing-reason", {}, "reason"),
+    ("failure", "blank-reason", {"reason": " \t "}, "reason"),
+    ("failure", "number-for-reason", {"reason": 0}, "reason"),
+    ("failure", "failed-at-not-a-date", {**FAIL, "failed_at": "2026-02-30T10:00:00+08:00"}, "failed_at"),
+    # POST /api/mediations/{id}/confirmation
+    ("confirmation", "missing-applicants", {}, "applicants"),
+    ("confirmation", "no-applicants", {"applicants": []}, "applicants"),
+    ("confirmation", "party-1-has-not-applied", {"applicants": [0]}, "applicants"),
+    ("confirmation", "number-for-applicants", {"applicants": 0}, "applicants"),
+    ("confirmation", "negative-applicant", {"applicants": [-1, 0, 1]}, "applicants.0"),
+    ("confirmation", "string-for-applicant", {"applicants": ["0", 1]}, "applicants.0"),
+    ("confirmation", "applied-at-not-a-date", {**CONF, "applied_at": "soon"}, "applied_at"),
+    # POST /api/mediations/{id}/confirmation/decision
+    ("confirmation-decision", "missing-confirmed", without(CD, "confirmed"), "confirmed"),
+    ("confirmation-decision", "string-for-confirmed", changed(CD, "confirmed", "perhaps"), "confirmed"),
+    ("confirmation-decision", "null-confirmed", changed(CD, "confirmed", None), "confirmed"),
+    ("confirmation-decision", "number-for-court-ref", changed(CD, "court_ref", 1), "court_ref"),
+    ("confirmation-decision", "court-ref-too-long", changed(CD, "court_ref", "号" * 101), "court_ref"),
+    ("confirmation-decision", "decided-at-in-year-1900", changed(CD, "decided_at", "1900-01-01T00:00:00+08:00"),
+     "decided_at"),
 ]
 
 BODY_CASES = [pytest.param(endpoint, body, (field,), id=f"{endpoint}-{name}")
@@ -481,6 +640,25 @@ def test_the_notices_of_an_assignment_id_are_404_and_of_a_petition_200(system, w
     assert notices["petition_id"] == world["registered"] and isinstance(notices["notices"], list)
 
 
+@pytest.mark.parametrize("view", ["", "/notices", "/mediators"], ids=["mediation", "notices", "mediators"])
+@pytest.mark.parametrize("bad_id", [UNKNOWN, *MALFORMED_IDS], ids=["unknown", *MALFORMED_IDS[:3], "long"])
+def test_the_views_of_an_unknown_or_malformed_mediation_id_are_404(system, view, bad_id):
+    answer = requests.get(system.url(f"/api/mediations/{bad_id}{view}"), timeout=TIMEOUT)
+    assert answer.status_code == 404, answer.text
+    assert "message" in answer.json()
+
+
+@pytest.mark.parametrize("view", ["", "/notices", "/mediators"], ids=["mediation", "notices", "mediators"])
+def test_a_petition_or_assignment_id_is_no_mediation_id_and_a_mediation_id_is_200(system, world, view):
+    """The control for the cases above, and another aggregate's id is no mediation id."""
+    for key in ("registered", "assigned"):
+        answer = requests.get(system.url(f"/api/mediations/{world[key]}{view}"), timeout=TIMEOUT)
+        assert answer.status_code == 404, answer.text
+    get_json(system, f"/api/mediations/{world['awaiting']}{view}")
+    assert requests.get(system.url(f"/api/petitions/{world['awaiting']}"), timeout=TIMEOUT).status_code == 404
+    assert requests.get(system.url(f"/api/assignments/{world['awaiting']}"), timeout=TIMEOUT).status_code == 404
+
+
 def test_a_petition_id_is_no_assignment_id_and_the_other_way_round(system, world):
     petition_id = get_json(system, f"/api/assignments/{world['assigned']}")["petition_id"]
     assert requests.get(system.url(f"/api/assignments/{petition_id}"), timeout=TIMEOUT).status_code == 404
@@ -501,7 +679,8 @@ BAD_USER_IDS = {"control-character": "zhang-san\x01", "delete-character": "clerk
 
 
 @pytest.mark.parametrize("endpoint", ["register", "acceptance", "sign", "objection", "pre-review",
-                                      "review-decision", "expiry"])
+                                      "review-decision", "expiry", "mediation-request", "mediation-open",
+                                      "mediation-party", "consent", "agreement", "confirmation-decision"])
 @pytest.mark.parametrize("user", list(BAD_USER_IDS.values()), ids=list(BAD_USER_IDS))
 def test_a_bad_user_header_is_refused_naming_it_and_nothing_written(system, world, endpoint, user):
     """X-User-Id is recorded on every event: a valid command with an unprintable actor writes nothing."""
@@ -533,6 +712,13 @@ UNSTORABLE = [
                  id="register-received-in-year-9999"),
     pytest.param("register", changed(P, "received_at", "0001-01-01T00:00:00+08:00"), ("received_at",),
                  id="register-received-in-year-1"),
+    pytest.param("mediation-open", changed(MED, "summary", f"宅基地{SURROGATE}"), ("summary",),
+                 id="mediation-open-lone-surrogate"),
+    pytest.param("mediation-party", changed(PARTY, "name", f"丙{SURROGATE}"), ("name",),
+                 id="mediation-party-lone-surrogate"),
+    pytest.param("agreement", changed(AG, "terms.0.content", "拆除\x00围墙"), ("terms.0.content",),
+                 id="agreement-nul-character"),
+    pytest.param("failure", {"reason": SURROGATE}, ("reason",), id="failure-lone-surrogate"),
 ]
 
 

@@ -1,11 +1,12 @@
-"""docs/asyncapi.yaml against what intake and dispatch really publish.
+"""docs/asyncapi.yaml against what intake, dispatch and mediation really publish.
 
 A whole petition's life runs in memory (no broker, no database), and intake receives one event of
-each type other agencies send, each a real CloudEvents body run through `parse_inbound`: every
-envelope both feeds give must match the message documented for its type, every documented message
-of intake.events and dispatch.events must be sent, and no envelope may carry a petitioner's or an
-agency's party's personal data, nor free text. The inbound channels and the dead-letter channel
-must document the queues and headers the code declares and sets.
+each type other agencies send, each a real CloudEvents body run through `parse_inbound`; mediation
+takes the disputes handed over to it and runs them to every outcome: every envelope the three feeds
+give must match the message documented for its type, every documented message of intake.events,
+dispatch.events and mediation.events must be sent, and no envelope may carry a petitioner's, an
+agency's party's or a mediation party's personal data, nor free text. The inbound channels and the
+dead-letter channel must document the queues and headers the code declares and sets.
 """
 import copy
 import json
@@ -28,22 +29,28 @@ from dispatch.routing import RoutingTable
 from intake.agency import agency_event_id, petition_id_for
 from intake.application import IntakeApplication
 from intake.published import translate as intake_translate
+from mediation.application import MediationApplication, mediation_id_for
+from mediation.pool import MediatorPool
+from mediation.published import translate as mediation_translate
+from shared.contracts.agency import MEDIATION_INBOUND
 from shared.actors import SYSTEM, acting_as
 from shared.clock import BEIJING, FixedClock
 from shared.contracts.agency import (AGENCY_BY_EXCHANGE, AGENCY_EXCHANGES, CONTENT_TYPES, DEAD_LETTER_REASONS,
                                      INBOUND_TYPES, JOINT_HANDLING_REPORTED, InboundRejected,
                                      parse_inbound)
 from shared.envelope import source_service
+from shared.errors import Rejected
 from shared.feed import NotificationFeed
 from shared.inbound import DEAD_LETTER_QUEUE, Delivery, InboundConsumer, dead_letter_exchange, inbound_queue
 from shared.reference import load_reference
+from shared.workdays import configured_calendar
 from support import REPLY, id_number
 
 DOC_PATH = Path(__file__).resolve().parents[3] / "docs" / "asyncapi.yaml"
 DOC_URI = "urn:xinfang:asyncapi-document"
 ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=BEIJING)  # a Monday
-PUBLISHED_CHANNELS = ("intake.events", "dispatch.events")
+PUBLISHED_CHANNELS = ("intake.events", "dispatch.events", "mediation.events")
 
 FIRST = {"name": "测试某某", "id_number": id_number("15062319800101001"), "phone": "13800000001"}
 SECOND = {"name": "另一某某", "id_number": id_number("15062319900202002"), "phone": "13900000002"}
@@ -71,6 +78,7 @@ DISPATCH_TEXT = {
     "review_reasons": "对处理意见不服，认为勘界结果不公。",
     "re_review_reasons": "对复查意见仍不服，请求复核。",
     "hearing_note": "听证会在上海庙镇召开，双方均到场陈述。",
+    "mediation_reason": "草场边界争议双方均愿意调解，申请转人民调解。",
 }
 REVIEW_OPINION = {"findings": "复查查明，原处理意见认定事实清楚。", "result": "维持原处理意见。",
                   "legal_basis": "《信访工作条例》第三十五条", "remedy": "如不服，可于收到本意见书之日起30日内申请复核。"}
@@ -85,6 +93,26 @@ AGENCY_TEXT = {"title": "工地拖欠农民工工资", "content": "某工地拖�
                "alert_summary": "邻里因排水沟发生争执，民警调解未果", "referral_summary": "买卖合同纠纷，诉前委派调解",
                "cause": "民间借贷纠纷"}
 MEDIATION_ID = "3f2c1a5e-8d4b-4c1e-9a7f-0b6d2e4c8a91"
+
+# Mediation: its parties, the dispute, the agreement, sessions and hearings stay in mediation.
+MEDIATION_PARTIES = [
+    {"name": "调解甲某", "id_number": id_number("15062319850505005"), "phone": "13500000005", "role": "applicant"},
+    {"name": "调解乙某", "id_number": id_number("15062319860606006"), "phone": "13500000006", "role": "respondent"}]
+MEDIATOR, PRE_LITIGATION_MEDIATOR = "med-etkqq-01", "med-etkqq-02"  # people's, pre-litigation (mediators.json)
+MEDIATION_TEXT = {
+    "summary": "两户因院墙滴水和通行道路发生纠纷，多次协商未果。",
+    "facts": "甲某院墙屋檐滴水落入乙某院内，乙某堵塞共用通道。",
+    "disputes": "滴水如何处理；共用通道是否恢复通行。",
+    "term_content": "甲某于屋檐加装接水槽，乙某清除通道堆放物。",
+    "term_manner": "各自出资自行施工",
+    "term_due": "2027年1月31日前",
+    "session_notes": "双方各自陈述，甲某愿意加装接水槽。",
+    "hearing_findings": "听证查明通道为两户共用，堵塞无依据。",
+    "fail_reason": "乙某要求赔偿金额过高，未能达成一致。",
+    "litigation_fail_reason": "诉讼中调解，原告坚持判决。",
+    "session_attendee": "列席人员某某",
+    "hearing_panel": "听证员丙某",
+}
 AGENCY_EVENTS = {  # type -> (exchange, data)
     "work_order.created": ("hotline12345.events", {
         "order_no": "WO-2026-000123", "received_at": AGENCY_AT, "region_code": "150623", "category": "劳动保障",
@@ -220,7 +248,7 @@ def register(intake, petitioner, **changes):
 
 @pytest.fixture(scope="module")
 def published() -> dict[str, list[dict]]:
-    """Every envelope intake and dispatch publish over one petition's whole life, by source."""
+    """Every envelope intake, dispatch and mediation publish over one petition's whole life, by source."""
     intake = IntakeApplication(ENV, pseudonym_key=b"k", clock=FixedClock(NOW),
                                agency_categories={"劳动保障": "labour_dispute"})
     ref = load_reference()
@@ -229,6 +257,12 @@ def published() -> dict[str, list[dict]]:
     dispatch = DispatchApplication(ENV, routing=routing, clock=clock)  # pre-review (答复预审) on by default
     to_dispatch = Link(dispatch, "intake", intake, intake_translate)
     to_intake = Link(intake, "dispatch", dispatch, dispatch_translate)
+    # Mediation as services/mediation.py builds it, following intake and dispatch; intake follows it.
+    mediation = MediationApplication(ENV, pool=MediatorPool(ref.mediators), clock=clock,
+                                     calendar=configured_calendar(None), agency_categories=ref.agency_categories)
+    intake_to_mediation = Link(mediation, "intake", intake, intake_translate)
+    dispatch_to_mediation = Link(mediation, "dispatch", dispatch, dispatch_translate)
+    mediation_to_intake = Link(intake, "mediation", mediation, mediation_translate)
 
     # 登记、受理: a petition, a repeat of it, another person's; each decided differently.
     first = register(intake, FIRST)
@@ -241,6 +275,9 @@ def published() -> dict[str, list[dict]]:
     intake.decide_acceptance(repeat.id, "not_accepted", "重复信访，已在办理")
     intake.decide_acceptance(other.id, "diverted", "应通过诉讼解决", route="litigation")
     intake.decide_acceptance(suggestion.id, "not_accepted", "建议已转有关部门参考")
+    # A neighbours' dispute the clerk diverts to mediation (引导调解): mediation opens it.
+    disputed = register(intake, SECOND, category="neighbourhood_dispute")
+    intake.decide_acceptance(disputed.id, "diverted", "适宜通过调解解决", route="mediation")
     # Three more, each accepted: an accusation (its assignment objected to and moved), one whose
     # objection is rejected, and a group visit whose reply goes unrated.
     accusation = register(intake, SECOND, category="land_acquisition_compensation", matter_type="accusation",
@@ -257,6 +294,18 @@ def published() -> dict[str, list[dict]]:
         agency, event = agency_message(type_)
         assert intake.receive_agency_event(agency, event) is not None, type_
         assert intake.receive_agency_event(agency, event) is None, type_
+    # Mediation takes the disputes handed over (once each) and the court's decisions itself; a
+    # decision on a mediation it does not know is refused (and dead-lettered by its consumer).
+    handed_over = {}
+    for type_ in MEDIATION_INBOUND["police110.events"] + MEDIATION_INBOUND["court.events"]:
+        agency, event = agency_message(type_)
+        if type_ == "judicial_confirmation.decided":
+            with pytest.raises(Rejected) as refused:
+                mediation.receive_inbound(agency, event)
+            assert refused.value.reason == "refused"
+            continue
+        handed_over[type_] = mediation.receive_inbound(agency, event).id
+        assert mediation.receive_inbound(agency, event) is None, type_
 
     # 交办: dispatch assigns the accepted ones, intake links them.
     to_dispatch.sync()
@@ -269,6 +318,13 @@ def published() -> dict[str, list[dict]]:
     # 签收、协办、延期, each mirrored on the petition.
     with acting_as(STAFF):
         dispatch.sign(assignment_id, unit_id)
+    # The unit asks for mediation while it handles the matter (转调解): mediation opens it, and
+    # intake mirrors both on the petition.
+    dispatch.request_mediation(assignment_id, "people", DISPATCH_TEXT["mediation_reason"])
+    intake_to_mediation.sync()
+    dispatch_to_mediation.sync()
+    mediation_to_intake.sync()
+    assert mediation.get_mediation(mediation_id_for("petition", str(first.id))).source == "assignment"
     dispatch.add_co_units(assignment_id, [CO_UNIT])
     dispatch.give_co_opinion(assignment_id, CO_UNIT, DISPATCH_TEXT["co_opinion"])
     dispatch.extend(assignment_id, 10, DISPATCH_TEXT["extension_reason"], "县信访局局长")
@@ -320,18 +376,72 @@ def published() -> dict[str, list[dict]]:
     # After the re-review the same facts and reasons are not accepted again (A36).
     assert register(intake, FIRST).decision["ground"] == "no_further_acceptance"
 
+    # 调解: the diverted petition's mediation goes through parties, consent, a mediator, a session
+    # and a hearing, fails at the people's layer, agrees at the next and is confirmed by the court.
+    intake_to_mediation.sync()
+    dispatch_to_mediation.sync()
+    diverted = mediation_id_for("petition", str(disputed.id))
+    assert mediation.get_mediation(diverted).source == "petition"
+    for party in MEDIATION_PARTIES:
+        mediation.add_party(diverted, party)
+    clock.advance(hours=1)
+    for party in range(len(MEDIATION_PARTIES)):
+        mediation.record_consent(diverted, party, True)
+    with acting_as(STAFF):
+        mediation.assign_mediator(diverted, MEDIATOR)
+    clock.advance(days=1)
+    mediation.hold_session(diverted, clock.now().date(), [p["name"] for p in MEDIATION_PARTIES]
+                           + [MEDIATION_TEXT["session_attendee"]], MEDIATION_TEXT["session_notes"])
+    clock.advance(days=2)
+    mediation.hold_hearing(diverted, [MEDIATION_TEXT["hearing_panel"]], clock.now().date(),
+                           [p["name"] for p in MEDIATION_PARTIES], MEDIATION_TEXT["hearing_findings"])
+    clock.advance(hours=2)
+    mediation.fail(diverted, MEDIATION_TEXT["fail_reason"])
+    assert mediation.get_mediation(diverted).layer == "pre_litigation"
+    clock.advance(days=1)
+    for party in range(len(MEDIATION_PARTIES)):
+        mediation.record_consent(diverted, party, True)
+    mediation.assign_mediator(diverted, PRE_LITIGATION_MEDIATOR)
+    clock.advance(days=3)
+    mediator_name = next(m["name"] for m in ref.mediators if m["id"] == PRE_LITIGATION_MEDIATOR)
+    signatures = [{"role": "party", "party": i, "name": p["name"]} for i, p in enumerate(MEDIATION_PARTIES)]
+    mediation.reach_agreement(diverted, MEDIATION_TEXT["facts"], MEDIATION_TEXT["disputes"],
+                              [{"content": MEDIATION_TEXT["term_content"], "manner": MEDIATION_TEXT["term_manner"],
+                                "due": MEDIATION_TEXT["term_due"]}],
+                              signatures + [{"role": "mediator", "name": mediator_name}])
+    clock.advance(days=5)
+    mediation.apply_for_confirmation(diverted, [0, 1])
+    clock.advance(days=10)
+    mediation.decide_confirmation(diverted, True, court_ref="（2026）蒙0623民特12号")
+    assert mediation.get_mediation(diverted).confirmation["confirmed"] is True
+    # The 110 dispute: a party refuses (ended). The court's referral fails at the last layer (ended).
+    mediation.record_consent(handed_over["alert.transferred"], 1, False)
+    referred = handed_over["mediation.referred"]
+    mediation.fail(referred, MEDIATION_TEXT["fail_reason"])
+    clock.advance(days=1)
+    mediation.fail(referred, MEDIATION_TEXT["litigation_fail_reason"])
+    assert [m.status for m in map(mediation.get_mediation, handed_over.values())] == ["ended", "ended"]
+    # One opened directly, with its parties and the dispute given at once.
+    direct = mediation.open(uuid4(), layer="administrative", region_code="150623", category="neighbourhood_dispute",
+                            summary=MEDIATION_TEXT["summary"], parties=MEDIATION_PARTIES)
+    assert direct.source == "direct"
+    mediation_to_intake.sync()
+
     # Each side gives up on one event from the other (parked, published as event.parked).
     [poison] = to_dispatch.pending()[-1:]
     dispatch.park("intake", poison, "ValueError: could not process the event")
     [poison] = to_intake.pending()[-1:]
     intake.park("dispatch", poison, "KeyError: 'petition_id'")
+    [poison] = intake_to_mediation.pending()[-1:]
+    mediation.park("intake", poison, "KeyError: 'route'")
 
     return {"intake": NotificationFeed("intake", intake, intake_translate).read(0, 1000)[0],
-            "dispatch": NotificationFeed("dispatch", dispatch, dispatch_translate).read(0, 1000)[0]}
+            "dispatch": NotificationFeed("dispatch", dispatch, dispatch_translate).read(0, 1000)[0],
+            "mediation": NotificationFeed("mediation", mediation, mediation_translate).read(0, 1000)[0]}
 
 
 def everything(published) -> list[dict]:
-    return published["intake"] + published["dispatch"]
+    return published["intake"] + published["dispatch"] + published["mediation"]
 
 
 # -- (a) every envelope is the documented message of its type ----------------------------------
@@ -378,6 +488,8 @@ def test_envelopes_name_the_staff_user_who_acted_or_the_system(published):
     assert first_of(published, "petition.acceptance_decided")["actor"] == STAFF
     assert first_of(published, "assignment.signed")["actor"] == STAFF
     assert first_of(published, "assignment.created")["actor"] == SYSTEM  # caused by intake's event
+    assert first_of(published, "mediation.mediator_assigned")["actor"] == STAFF
+    assert {e["actor"] for e in published["mediation"] if e["type"] == "mediation.opened"} == {SYSTEM}
 
 
 # -- (c) personal data never goes on the bus -------------------------------------------------------
@@ -387,6 +499,9 @@ def test_no_envelope_carries_the_petitioners_personal_data(published):
         for person in (FIRST, SECOND, *REPRESENTATIVES):
             for field, value in person.items():
                 assert value not in wire, f"{envelope['id']} carries the petitioner's {field}"
+        for party in MEDIATION_PARTIES:
+            for field in ("name", "id_number", "phone"):
+                assert party[field] not in wire, f"{envelope['id']} carries a mediation party's {field}"
         for field, value in PETITION_TEXT.items():
             assert value not in wire, f"{envelope['id']} carries the petition's {field}"
 
@@ -405,6 +520,33 @@ def test_opinion_texts_stay_inside_dispatch(published):
     for envelope in everything(published):
         wire = json.dumps(envelope, ensure_ascii=False)
         assert [t for t in texts if t in wire] == [], envelope["id"]
+
+
+def test_mediation_texts_stay_inside_mediation(published):
+    # The dispute, the agreement (facts, points, terms, who signed), sessions, hearings, reasons.
+    mediator = next(m["name"] for m in load_reference().mediators if m["id"] == PRE_LITIGATION_MEDIATOR)
+    texts = list(MEDIATION_TEXT.values()) + [mediator]
+    for envelope in everything(published):
+        wire = json.dumps(envelope, ensure_ascii=False)
+        assert [t for t in texts if t in wire] == [], envelope["id"]
+
+
+def test_mediation_publishes_every_opening_and_outcome(published):
+    sent = published["mediation"]
+    opened = [e["data"] for e in sent if e["type"] == "mediation.opened"]
+    assert sorted(d["source"] for d in opened) == sorted(["petition", "assignment", "police110", "court", "direct"])
+    assert {d["source"]: d["layer"] for d in opened} == {
+        "petition": "people", "assignment": "people", "police110": "people", "court": "pre_litigation",
+        "direct": "administrative"}
+    assert {d["source"]: d["parties"] for d in opened} == {
+        "petition": 0, "assignment": 0, "police110": len(PARTIES), "court": 1, "direct": len(MEDIATION_PARTIES)}
+    assert sorted((d["reason"], d["layer"]) for d in (e["data"] for e in sent if e["type"] == "mediation.ended")) == [
+        ("failed", "litigation"), ("refused", "people")]
+    [agreed] = [e["data"] for e in sent if e["type"] == "mediation.agreement_reached"]
+    assert agreed["layer"] == "pre_litigation" and agreed["petition_id"] is not None
+    # Intake mirrors a petition's mediation on it.
+    stages = {e["data"]["stage"] for e in published["intake"] if e["type"] == "petition.handling_progressed"}
+    assert {"mediation_requested", "mediation_opened", "mediation_agreed"} <= stages
 
 
 # -- the check itself can fail ----------------------------------------------------------------------
@@ -499,8 +641,12 @@ def test_an_agency_channel_documents_the_queue_intake_declares(exchange):
     assert channel["bindings"]["amqp"]["exchange"] | {"vhost": "/"} == {
         "name": source.name, "type": source.type, "durable": source.durable, "autoDelete": source.auto_delete,
         "vhost": "/"}
-    # What intake and dispatch declare (services/intake.py, services/dispatch.py) is what is documented.
+    # What intake, dispatch and mediation declare (services/intake.py, services/dispatch.py,
+    # services/mediation.py) is what is documented, and nothing else.
     declared = {"intake": queue, "dispatch": inbound_queue("dispatch", exchange, (JOINT_HANDLING_REPORTED,))}
+    if exchange in MEDIATION_INBOUND:
+        declared["mediation"] = inbound_queue("mediation", exchange, MEDIATION_INBOUND[exchange])
+    assert sorted(q["consumer"] for q in channel["x-consumer-queues"]) == sorted(declared)
     for consumer, declared_queue in declared.items():
         [documented] = [q for q in channel["x-consumer-queues"] if q["consumer"] == consumer]
         assert documented | {"routingKeys": sorted(documented["routingKeys"])} == {
@@ -546,8 +692,8 @@ def test_the_dead_letter_channel_documents_what_intake_publishes(exchange, routi
         "name": dead_letters.name, "type": dead_letters.type, "durable": dead_letters.durable,
         "autoDelete": dead_letters.auto_delete, "vhost": "/"}
     assert [q["name"] for q in channel["x-queues"]] == [DEAD_LETTER_QUEUE]
-    assert {q["x-consumer-queues"][0]["arguments"]["x-dead-letter-exchange"]
-            for name, q in doc["channels"].items() if name in AGENCY_EXCHANGES} == {dead_letters.name}
+    assert {q["arguments"]["x-dead-letter-exchange"] for name, c in doc["channels"].items()
+            if name in AGENCY_EXCHANGES for q in c["x-consumer-queues"]} == {dead_letters.name}
     refused = deref(doc, channel["subscribe"]["message"]["oneOf"][0])
     assert refused["headers"]["properties"]["x-reason"]["enum"] == list(DEAD_LETTER_REASONS)
 

@@ -13,7 +13,9 @@ COUNTS = {"received": 40, "persons": 30, "accepted": 32, "repeats": 10,
           "decided_in_time": 27, "decided_late": 2, "undecided_overdue": 1,
           "replied_on_time": 18, "replied_late": 1, "unreplied_overdue": 1,
           "rated": 16, "expired_unrated": 4, "satisfied": 12,
-          "first_satisfied": 9, "first_concluded": 12}
+          # petitions: 12 rated satisfied and 1 agreed in mediation, of 20 rated or expired and 2
+          # whose mediation ended (1 agreed, 1 refused)
+          "resolved": 13, "concluded": 22, "first_resolved": 9, "first_concluded": 12}
 EMPTY = dict.fromkeys(COUNTS, 0)
 
 
@@ -24,7 +26,7 @@ def test_a_months_counts_give_the_published_rates():
     assert r["participation_rate"] == pytest.approx(16 / 20)
     assert r["satisfaction_rate"] == pytest.approx(12 / 16)
     assert r["repeat_rate"] == pytest.approx(10 / 40)
-    assert r["resolution_rate"] == pytest.approx(12 / 20)
+    assert r["resolution_rate"] == pytest.approx(13 / 22)
     assert r["first_petition_resolution_rate"] == pytest.approx(9 / 12)
     assert (r["received"], r["persons"]) == (40, 30)
 
@@ -95,10 +97,19 @@ def test_events_the_statistics_do_not_use_set_nothing():
 
 
 def test_the_five_volumes_count_each_agency_event_where_bureaus_count_it():
+    # The mediation volume is the mediations opened (7, among them the 3 disputes 110 handed over
+    # and the 2 court referrals): the agency events that open them do not count there again.
     volumes = statistics.five_volumes(12, {"work_order.created": 40, "alert.received": 20,
                                            "alert.transferred": 3, "case.filed": 6,
-                                           "mediation.referred": 2, "judicial_confirmation.decided": 1})
-    assert volumes == {"hotline12345": 40, "police110": 23, "court": 6, "petitions": 12, "mediation": 5}
+                                           "mediation.referred": 2, "judicial_confirmation.decided": 1}, 7)
+    assert volumes == {"hotline12345": 40, "police110": 23, "court": 6, "petitions": 12, "mediation": 7}
+    assert statistics.five_volumes(0, {"mediation.referred": 2})["mediation"] == 0
+
+
+def test_the_summary_counts_the_mediations_opened_in_the_mediation_volume():
+    s = summary({**COUNTS, "mediations": 4}, {**EMPTY, "mediations": 2})
+    assert s["five_volumes"]["mediation"] == 4 and s["previous_year"]["five_volumes"]["mediation"] == 2
+    assert s["yoy"]["five_volumes"]["mediation"] == pytest.approx(1.0)
 
 
 def test_petitions_from_agencies_are_keyed_apart_from_the_agencies_own_volumes():
