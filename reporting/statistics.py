@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from mediation.layers import LAYERS as MEDIATION_LAYERS
+from shared.mediation_layers import LAYERS as MEDIATION_LAYERS
 
 RESOLVED_RATINGS = ("satisfied", "basically_satisfied")
 

@@ -177,11 +177,15 @@ class GatewayService(Observable):
         assignment_id, unit = _id(assignment_id), acting_unit(request)
         return _json(200, schema(c.AssignmentSchema).dump(self.dispatch.get_assignment(assignment_id, acting_unit=unit)))
 
-    def _assignment_command(self, request, assignment_id, schema_class, rpc_name):
-        assignment_id = _id(assignment_id)
+    def _command(self, request, service, rpc_name, target_id, schema_class, answer_schema):
+        """A command on one aggregate: its id from the path, the body validated, the user recorded."""
+        target_id = _id(target_id)
         command = _wire(_body(request, schema_class))
-        result = getattr(self.dispatch, rpc_name)(assignment_id, actor=actor(request), **command)
-        return _json(200, schema(c.AssignmentSchema).dump(result))
+        result = getattr(service, rpc_name)(target_id, actor=actor(request), **command)
+        return _json(200, schema(answer_schema).dump(result))
+
+    def _assignment_command(self, request, assignment_id, schema_class, rpc_name):
+        return self._command(request, self.dispatch, rpc_name, assignment_id, schema_class, c.AssignmentSchema)
 
     @http("POST", "/api/assignments/<string:assignment_id>/objection")
     @endpoint
@@ -296,18 +300,12 @@ class GatewayService(Observable):
             {"mediators": self.mediation.suggest_mediators(_id(mediation_id))}))
 
     def _mediation_command(self, request, mediation_id, schema_class, rpc_name):
-        mediation_id = _id(mediation_id)
-        command = _wire(_body(request, schema_class))
-        result = getattr(self.mediation, rpc_name)(mediation_id, actor=actor(request), **command)
-        return _json(200, schema(c.MediationSchema).dump(result))
+        return self._command(request, self.mediation, rpc_name, mediation_id, schema_class, c.MediationSchema)
 
     @http("POST", "/api/mediations/<string:mediation_id>/parties")
     @endpoint
     def add_party(self, request, mediation_id):
-        mediation_id = _id(mediation_id)
-        party = _wire(_body(request, c.PartySchema))
-        return _json(200, schema(c.MediationSchema).dump(
-            self.mediation.add_party(mediation_id, party, actor=actor(request))))
+        return self._mediation_command(request, mediation_id, c.PartySchema, "add_party")
 
     @http("POST", "/api/mediations/<string:mediation_id>/consents")
     @endpoint

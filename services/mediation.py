@@ -70,8 +70,8 @@ class MediationService(DeadLetterEndpoints, Publishing, Following, Observable):
 
     @command_rpc
     @command("add_party")
-    def add_party(self, mediation_id, party):
-        return self._do("add_party", mediation_id, party)
+    def add_party(self, mediation_id, name, phone=None, id_number=None, role="other"):
+        return self._do("add_party", mediation_id, {"name": name, "phone": phone, "id_number": id_number, "role": role})
 
     @command_rpc
     @command("record_consent")
