@@ -1,25 +1,21 @@
 """DispatchApplication: assignments to handling units, from acceptance to review and re-review."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
 from dispatch import notices
 from dispatch.domain import Assignment
-from dispatch.evaluation_due import EvaluationsDue, ExpirySweep
 from dispatch.policy import HandlingPolicy
 from dispatch.routing import RoutingTable
 from shared.application import ContextApplication
 from shared.clock import Clock, SystemClock, beijing_date, when
 from shared.dead_letters import KeepsDeadLetters
+from shared.due import DueCalendar
 from shared.errors import DomainError, InvalidCommand, NotFound, Rejected
 from shared.workdays import WorkingDayCalendar
-
-# A first sweep (no cursor yet) looks this far back for rating windows that ended unrated.
-FIRST_SWEEP_DAYS = 400
-
 
 class AssignmentNotFound(NotFound):
     pass
@@ -41,6 +37,7 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
         self.clock = clock or SystemClock()
         self.calendar = calendar or WorkingDayCalendar()
         self.handling_policy = policy or HandlingPolicy()
+        self.ratings_due = DueCalendar(self, "rating-window")
 
     def get_assignment(self, assignment_id: UUID, acting_unit: str | None = None) -> Assignment:
         try:
@@ -111,18 +108,7 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
         change(assignment)
         extra = []
         if assignment.reply is not None and not replied_before:
-            # A reply recorded late, whose window ended on a day already swept, joins the first day
-            # the sweep has yet to read (the expiry itself still goes by the window's real end).
-            day = assignment.evaluation_deadline
-            swept = self._swept_through()
-            if swept and day <= swept:
-                day = swept + timedelta(days=1)
-            try:
-                due = self.repository.get(EvaluationsDue.create_id(day))
-            except AggregateNotFoundError:
-                due = EvaluationsDue.for_day(day)
-            due.add(assignment.id)
-            extra.append(due)
+            extra.append(self.ratings_due.schedule(assignment.id, assignment.evaluation_deadline))
         self.save(assignment, *extra)
         return assignment
 
@@ -137,35 +123,15 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
         as_of = as_of or today
         if as_of > today:
             raise InvalidCommand("ratings cannot be expired ahead of time", {"as_of": ["not after today"]})
-        try:
-            sweep = self.repository.get(ExpirySweep.ID)
-        except AggregateNotFoundError:
-            sweep = ExpirySweep.start()
-        first = since or (sweep.swept_through + timedelta(days=1) if sweep.swept_through
-                          else as_of - timedelta(days=FIRST_SWEEP_DAYS))
-        expired, day = 0, first
-        while day < as_of:
-            try:
-                due = self.repository.get(EvaluationsDue.create_id(day))
-            except AggregateNotFoundError:
-                due = None
-            for assignment_id in due.assignment_ids if due else ():
-                assignment = self.repository.get(assignment_id)
-                if assignment.expire_evaluation(as_of):
-                    self.save(assignment)
-                    expired += 1
-            day += timedelta(days=1)
-        through = as_of - timedelta(days=1)
-        if sweep.swept_through is None or through > sweep.swept_through:
-            sweep.swept(through=through, expired=expired)
-            self.save(sweep)
-        return {"as_of": as_of.isoformat(), "swept_from": first.isoformat(), "expired": expired}
 
-    def _swept_through(self) -> date | None:
-        try:
-            return self.repository.get(ExpirySweep.ID).swept_through
-        except AggregateNotFoundError:
-            return None
+        def expire(assignment_id: UUID) -> bool:
+            assignment = self.repository.get(assignment_id)
+            if assignment.expire_evaluation(as_of):
+                self.save(assignment)
+                return True
+            return False
+        swept = self.ratings_due.sweep(as_of, expire, since)
+        return {"as_of": swept["as_of"], "swept_from": swept["swept_from"], "expired": swept["handled"]}
 
     # -- review and re-review (复查、复核) ----------------------------------------------------
     def request_review(self, assignment_id: UUID, reasons: str, reviewer_unit: str | None = None,

@@ -3,7 +3,7 @@ free text that may name people); others learn the stage, the dates, the units an
 from __future__ import annotations
 
 from dispatch.domain import Assignment
-from dispatch.evaluation_due import EvaluationsDue, ExpirySweep
+from shared.due import INTERNAL_EVENTS as DUE_EVENTS
 from shared.dead_letters import DeadLetter
 from shared.feed import translator
 from shared.parking import ParkedEvent, published_parked
@@ -144,10 +144,7 @@ translate = translator({
     Assignment.JointReportRecorded: _joint_reported,
     Assignment.JointReportWaived: _joint_waived,
     # The expiry sweep's bookkeeping stays in dispatch.
-    EvaluationsDue.Started: None,
-    EvaluationsDue.Added: None,
-    ExpirySweep.Started: None,
-    ExpirySweep.Swept: None,
+    **dict.fromkeys(DUE_EVENTS),
     DeadLetter.Recorded: None,
     DeadLetter.Resolved: None,
     ParkedEvent.Parked: published_parked,
