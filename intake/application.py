@@ -122,7 +122,7 @@ class IntakeApplication(AgencyIntake, ContextApplication):
     def history(self, petition_id: UUID) -> list:
         return list(self.events.get(petition_id))
 
-    # -- following dispatch and mediation ------------------------------------------------------------------
+    # -- following dispatch, mediation and ownership -------------------------------------------
     def policy(self, envelope: dict, processing: ProcessingEvent) -> None:
         data, kind = envelope["data"], envelope["type"]
         if (kind not in MIRRORED and kind != "assignment.created") or not data.get("petition_id"):
@@ -161,6 +161,9 @@ MIRRORED = {
     "mediation.opened": ("mediation_opened", "opened_at", lambda d: "in_mediation"),
     "mediation.agreement_reached": ("mediation_agreed", "signed_at", lambda d: "mediation_agreed"),
     "mediation.ended": ("mediation_ended", "ended_at", lambda d: "mediation_ended"),
+    "ownership.designated": ("backlog_designated", "designated_at", lambda d: None),
+    "ownership.resolved": ("backlog_resolved", "resolved_at", lambda d: "backlog_resolved"),
+    "ownership.terminated": ("backlog_terminated", "terminated_at", lambda d: "backlog_terminated"),
     "assignment.review_decided": ("review_decided", "decided_at",
                                   lambda d: "closed" if d["stage"] == "re_review" else "reviewed"),
 }

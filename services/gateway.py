@@ -132,6 +132,7 @@ class GatewayService(Observable):
     dispatch = RpcProxy("dispatch")
     reporting = RpcProxy("reporting")
     mediation = RpcProxy("mediation")
+    ownership = RpcProxy("ownership")
 
     @http("GET", "/api/openapi.json")
     def openapi(self, request):
@@ -347,6 +348,71 @@ class GatewayService(Observable):
     @endpoint
     def decide_confirmation(self, request, mediation_id):
         return self._mediation_command(request, mediation_id, c.ConfirmationDecisionSchema, "decide_confirmation")
+
+    # -- backlog cases (领导包案) ----------------------------------------------------------------
+    @http("POST", "/api/backlog-cases")
+    @endpoint
+    def designate(self, request):
+        command = _wire(_body(request, c.DesignationSchema))
+        return _json(201, schema(c.BacklogCaseSchema).dump(
+            self.ownership.designate(command.pop("petition_id"), actor=actor(request), **command)))
+
+    @http("GET", "/api/backlog-cases")
+    @endpoint
+    def backlog_cases(self, request):
+        query = schema(c.CaseListQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.BacklogCaseListSchema).dump({"cases": self.ownership.cases(**query)}))
+
+    @http("GET", "/api/leaders/<string:leader_id>/cases")
+    @endpoint
+    def leader_cases(self, request, leader_id):
+        """包案领导的案件清单: the leader's own open and closed cases."""
+        query = schema(c.CaseListQuerySchema).load({**request.args.to_dict(), "leader": leader_id[:64]})
+        return _json(200, schema(c.BacklogCaseListSchema).dump({"cases": self.ownership.cases(**query)}))
+
+    @http("GET", "/api/backlog-cases/<string:case_id>")
+    @endpoint
+    def backlog_case(self, request, case_id):
+        return _json(200, schema(c.BacklogCaseSchema).dump(self.ownership.get_case(_id(case_id))))
+
+    def _case_command(self, request, case_id, schema_class, rpc_name):
+        return self._command(request, self.ownership, rpc_name, case_id, schema_class, c.BacklogCaseSchema)
+
+    @http("POST", "/api/backlog-cases/<string:case_id>/leader")
+    @endpoint
+    def assign_leader(self, request, case_id):
+        return self._case_command(request, case_id, c.OwnershipSchema, "assign_leader")
+
+    @http("POST", "/api/backlog-cases/<string:case_id>/meetings")
+    @endpoint
+    def record_meeting(self, request, case_id):
+        return self._case_command(request, case_id, c.MeetingSchema, "record_meeting")
+
+    @http("POST", "/api/backlog-cases/<string:case_id>/checks")
+    @endpoint
+    def confirm_check(self, request, case_id):
+        return self._case_command(request, case_id, c.CheckSchema, "confirm_check")
+
+    @http("POST", "/api/backlog-cases/<string:case_id>/reviews")
+    @endpoint
+    def review_month(self, request, case_id):
+        return self._case_command(request, case_id, c.MonthlyReviewSchema, "review_month")
+
+    @http("POST", "/api/backlog-cases/<string:case_id>/resolution")
+    @endpoint
+    def resolve_case(self, request, case_id):
+        return self._case_command(request, case_id, c.ResolutionSchema, "resolve")
+
+    @http("POST", "/api/backlog-cases/<string:case_id>/termination")
+    @endpoint
+    def terminate_case(self, request, case_id):
+        return self._case_command(request, case_id, c.TerminationSchema, "terminate")
+
+    @http("POST", "/api/backlog-sweep")
+    @endpoint
+    def backlog_sweep(self, request):
+        command = _wire(_body(request, c.SweepSchema))
+        return _json(200, schema(c.SweepResultSchema).dump(self.ownership.sweep(actor=actor(request), **command)))
 
     @http("GET", "/api/stats/summary")
     @endpoint

@@ -28,7 +28,7 @@ def build(env, settings):
 
 class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
     name = "intake"
-    context = Context("intake", build, translate=translate, follows=("dispatch", "mediation"))
+    context = Context("intake", build, translate=translate, follows=("dispatch", "mediation", "ownership"))
     inbound = InboundConsumer(AGENCY_EXCHANGES, parse=parse_agency_message)
 
     @command_rpc
@@ -72,3 +72,7 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
     @event_handler("mediation", "#")
     def on_mediation_event(self, envelope):
         self.context.receive("mediation", envelope)
+
+    @event_handler("ownership", "#")
+    def on_ownership_event(self, envelope):
+        self.context.receive("ownership", envelope)

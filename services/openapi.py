@@ -55,6 +55,27 @@ OPERATIONS = [
      c.ConfirmationApplicationSchema, None, "200", c.MediationSchema),
     ("post", "/api/mediations/{id}/confirmation/decision", "The court's decision, where it does not come over the bus",
      c.ConfirmationDecisionSchema, None, "200", c.MediationSchema),
+    ("post", "/api/backlog-cases", "Designate a backlog case by hand (积案认定), with a reason", c.DesignationSchema,
+     None, "201", c.BacklogCaseSchema),
+    ("get", "/api/backlog-cases", "The register of backlog cases (积案台账)", None, c.CaseListQuerySchema, "200",
+     c.BacklogCaseListSchema),
+    ("get", "/api/backlog-cases/{id}", "A backlog case with its history", None, None, "200", c.BacklogCaseSchema),
+    ("get", "/api/leaders/{leader}/cases", "A leader's own case list (包案领导的案件清单)", None, None, "200",
+     c.BacklogCaseListSchema),
+    ("post", "/api/backlog-cases/{id}/leader", "The leader, task force and plan (一案一领导一专班一方案); again to reassign",
+     c.OwnershipSchema, None, "200", c.BacklogCaseSchema),
+    ("post", "/api/backlog-cases/{id}/meetings", "One of the three meetings (三见面)", c.MeetingSchema, None, "200",
+     c.BacklogCaseSchema),
+    ("post", "/api/backlog-cases/{id}/checks", "One of the four checks (四不放过), with its evidence", c.CheckSchema,
+     None, "200", c.BacklogCaseSchema),
+    ("post", "/api/backlog-cases/{id}/reviews", "The month's progress review", c.MonthlyReviewSchema, None, "200",
+     c.BacklogCaseSchema),
+    ("post", "/api/backlog-cases/{id}/resolution", "Resolved (案结事了): 409 naming what is still missing",
+     c.ResolutionSchema, None, "200", c.BacklogCaseSchema),
+    ("post", "/api/backlog-cases/{id}/termination", "Terminated unresolved, with the reason", c.TerminationSchema,
+     None, "200", c.BacklogCaseSchema),
+    ("post", "/api/backlog-sweep", "Designate matters unresolved past the limit and flag months without review, "
+     "as of a date", c.SweepSchema, None, "200", c.SweepResultSchema),
     ("post", "/api/evaluations/expiry", "Record ratings not given within the window (超期未评价) as of a date",
      c.ExpirySchema, None, "200", c.ExpiryResultSchema),
     ("post", "/api/assignments/{id}/sign", "The unit signs for it (签收)", c.SignSchema, None, "200", c.AssignmentSchema),
@@ -99,6 +120,8 @@ def build_spec() -> dict:
         if "{id}" in path:
             operation["parameters"] = [{"in": "path", "name": "id", "required": True,
                                         "schema": {"type": "string", "format": "uuid"}}]
+        if "{leader}" in path:
+            operation["parameters"] = [{"in": "path", "name": "leader", "required": True, "schema": {"type": "string"}}]
         if "{agency}" in path:
             operation["parameters"].append({"in": "path", "name": "agency", "required": True,
                                             "schema": {"type": "string", "enum": list(c.AGENCIES)}})

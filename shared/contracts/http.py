@@ -10,6 +10,7 @@ from dispatch.opinion import OUTCOMES, REQUIRED_ELEMENTS, REQUIRED_SIGNERS
 from dispatch import review
 from intake.domain import DECISIONS, DISPATCH_MODES, LEGAL_ROUTES, MATTER_TYPES
 from mediation.domain import PARTY_ROLES
+from ownership.domain import CHECKS, LEADER_LEVELS, MEETINGS
 from shared.mediation_layers import LAYERS
 from shared.privacy import id_number_is_valid
 from shared.reference import load_reference
@@ -332,6 +333,76 @@ class ConfirmationDecisionSchema(Schema):
     court_ref = Text(allow_none=True, validate=validate.Length(max=100))
 
 
+# -- backlog cases (领导包案) -------------------------------------------------------------------
+MONTH = validate.Regexp(r"^(?:19[4-9][0-9]|20[0-9]{2})-(?:0[1-9]|1[0-2])\Z", error="a month as YYYY-MM")
+
+
+class DesignationSchema(Schema):
+    petition_id = fields.UUID(required=True)
+    reason = Text(required=True, validate=REASON)
+    region_code = Text(validate=REGION_CODE, allow_none=True,
+                       metadata={"description": "needed only for a petition ownership has not seen"})
+    category = Text(validate=validate.OneOf(CATEGORIES), allow_none=True)
+    designated_at = Moment()
+
+
+class CaseListQuerySchema(Schema):
+    leader = Text(validate=validate.Length(min=1, max=64), load_default=None)
+    status = Text(validate=validate.OneOf(("designated", "owned", "resolved", "terminated")), load_default=None)
+
+
+class LeaderSchema(Schema):
+    id = Text(required=True, validate=validate.Length(min=1, max=64))
+    name = Text(required=True, validate=validate.Length(min=1, max=50))
+    post = Text(required=True, validate=validate.Length(min=1, max=100))
+    level = Text(required=True, validate=validate.OneOf(LEADER_LEVELS))
+
+
+class PlanSchema(Schema):
+    steps = fields.List(Text(validate=validate.Length(min=1, max=2000)), required=True,
+                        validate=validate.Length(min=1, max=50))
+    target_date = fields.Date(required=True, validate=_period_date)
+
+
+class OwnershipSchema(Schema):
+    leader = fields.Nested(LeaderSchema, required=True)
+    task_force = fields.List(Text(validate=validate.Length(min=1, max=50)), required=True,
+                             validate=validate.Length(min=1, max=50))
+    plan = fields.Nested(PlanSchema, required=True)
+    at = Moment()
+
+
+class MeetingSchema(Schema):
+    kind = Text(required=True, validate=validate.OneOf(MEETINGS))
+    held_on = fields.Date(required=True, validate=_period_date)
+    notes = Text(required=True, validate=LONG_TEXT)
+
+
+class CheckSchema(Schema):
+    kind = Text(required=True, validate=validate.OneOf(CHECKS))
+    evidence = Text(required=True, validate=LONG_TEXT)
+
+
+class MonthlyReviewSchema(Schema):
+    month = Text(required=True, validate=MONTH)
+    progress = Text(required=True, validate=LONG_TEXT)
+
+
+class ResolutionSchema(Schema):
+    summary = Text(required=True, validate=LONG_TEXT)
+    resolved_at = Moment()
+
+
+class TerminationSchema(Schema):
+    reason = Text(required=True, validate=REASON)
+    terminated_at = Moment()
+
+
+class SweepSchema(Schema):
+    as_of = fields.Date(validate=_period_date, allow_none=True, metadata={"description": "default today"})
+    since = fields.Date(validate=_period_date, allow_none=True)
+
+
 # -- responses ------------------------------------------------------------------------------
 class HistoryEntrySchema(Schema):
     type = fields.String()
@@ -586,3 +657,37 @@ class MediationStatsSchema(MediationFiguresSchema):
         "description": "the mediations opened in the same period a year earlier"})
     yoy = fields.Nested(MediationChangesSchema, metadata={
         "description": "year-on-year change of each count: (this − last) ÷ last; null when last is 0"})
+
+
+class BacklogCaseSchema(Schema):
+    id = fields.String()
+    petition_id = fields.String()
+    status = fields.String(metadata={"description": "designated, owned, resolved, terminated"})
+    trigger = fields.String(metadata={"description": "unresolved, repeats, unsatisfied_after_re_review, manual"})
+    trigger_name = fields.String()
+    reason = fields.String()
+    region_code = fields.String()
+    category = fields.String()
+    designated_at = fields.String()
+    leader = fields.Dict(allow_none=True)
+    leaders = fields.List(fields.Dict(), metadata={"description": "every leader who owned it, from when"})
+    task_force = fields.List(fields.String())
+    plan = fields.Dict(allow_none=True)
+    meetings = fields.List(fields.Dict(), metadata={"description": "三见面: kind, name, held_on, notes"})
+    checks = fields.List(fields.Dict(), metadata={"description": "四不放过: kind, name, evidence"})
+    reviews = fields.Dict(metadata={"description": "month → progress"})
+    missed_reviews = fields.List(fields.String())
+    outcome = fields.Dict(allow_none=True)
+    missing_for_resolution = fields.Dict()
+    history = fields.List(fields.Dict(), metadata={"description": "every change, with who (actor) and when"})
+
+
+class BacklogCaseListSchema(Schema):
+    cases = fields.List(fields.Nested(BacklogCaseSchema))
+
+
+class SweepResultSchema(Schema):
+    as_of = fields.String()
+    swept_from = fields.String()
+    designated = fields.Integer()
+    reviews_missed = fields.Integer()

@@ -26,8 +26,16 @@ class RuleSchema(Schema):
     unit = fields.String(required=True)
 
 
+class BacklogPolicySchema(Schema):
+    """When a matter becomes a backlog case (信访积案)."""
+    unresolved_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
+    repeat_petitions = fields.Integer(load_default=3, validate=validate.Range(min=0, max=1000))
+    unsatisfied_after_re_review = fields.Boolean(load_default=True)
+
+
 class PolicySchema(Schema):
     """Local practice [L] a bureau sets (policy.json); absent keys take the seed reports' values."""
+    backlog = fields.Nested(BacklogPolicySchema, load_default=lambda: BacklogPolicySchema().load({}))
     simple_procedure_categories = fields.List(fields.String(), load_default=list)
     pre_review = fields.Boolean(load_default=True)
     evaluation_window_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
