@@ -17,6 +17,11 @@ from shared.due import DueCalendar
 from shared.errors import InvalidCommand, NotFound
 
 
+# The events ownership's policy reads (from intake, dispatch and mediation).
+FOLLOWED = ("petition.registered", "petition.acceptance_decided", "assignment.evaluated",
+            "mediation.agreement_reached", "assignment.review_decided")
+
+
 class CaseNotFound(NotFound):
     pass
 
@@ -68,15 +73,17 @@ class OwnershipApplication(ContextApplication):
     # -- designation by hand -------------------------------------------------------------------------
     def designate(self, petition_id: UUID, reason: str, region_code: str | None = None,
                   category: str | None = None, designated_at: datetime | None = None) -> CaseOwnership:
-        """By hand, with a reason; the matter is the petition's first one when ownership knows it."""
+        """By hand, with a reason; the matter is the petition's first one when ownership knows it,
+        and the case takes that first petition's region and category."""
         watch = self._get(MatterWatch.create_id(petition_id))
-        matter = watch.original if watch else petition_id
-        if not watch and not (region_code and category):
+        first = self._get(MatterWatch.create_id(watch.original)) if watch and watch.identified else None
+        if first is None and not (region_code and category):
             raise InvalidCommand("ownership has not seen this petition: give its region and category",
                                  {"region_code": ["required for a petition not yet seen"]})
+        matter = first.petition_id if first else petition_id
         at = when(designated_at, self.clock, "designated_at")
-        created = self._designation(matter, "manual", reason, region_code or watch.region_code,
-                                    category or watch.category, at)
+        created = self._designation(matter, "manual", reason, first.region_code if first else region_code,
+                                    first.category if first else category, at)
         if created:
             self.save(*created)
         return self.get_case(case_id_for(matter))
@@ -84,51 +91,51 @@ class OwnershipApplication(ContextApplication):
     # -- designation by policy (following intake, dispatch, mediation) ------------------------------
     def policy(self, envelope: dict, processing: ProcessingEvent) -> None:
         data, kind = envelope["data"], envelope["type"]
-        petition_id = data.get("petition_id")
-        if not petition_id:
+        if not data.get("petition_id") or kind not in FOLLOWED:
             return
-        petition_id = UUID(petition_id)
+        petition_id = UUID(data["petition_id"])
+        watch = self._get(MatterWatch.create_id(petition_id)) or MatterWatch.start(petition_id)
         if kind == "petition.registered":
-            self._registered(petition_id, data, processing)
-            return
-        watch = self._get(MatterWatch.create_id(petition_id))
-        if watch is None:
-            return  # a petition from before ownership followed, or another bureau's
-        if kind == "petition.acceptance_decided" and data["decision"] == "accepted":
+            if watch.identified:
+                return  # seen before
+            original = UUID(data["repeat_of"]) if data.get("repeat_of") else petition_id
+            watch.identify(original=original, region_code=data["region_code"], category=data["category"])
+            if original != petition_id:
+                self._count_repeat(original, petition_id, moment(data["received_at"]), processing)
+        elif kind == "petition.acceptance_decided":
+            if data["decision"] != "accepted":
+                return
             accepted_on = beijing_date(moment(data["decided_at"]))
             watch.accepted(on=accepted_on)
-            processing.collect_events(watch, self.unresolved_due.schedule(
+            processing.collect_events(self.unresolved_due.schedule(
                 petition_id, accepted_on + timedelta(days=self.designation.unresolved_days)))
         elif kind == "assignment.evaluated":
             watch.rated(rating=data["rating"])
             if data["rating"] in RESOLVED_RATINGS:
                 watch.mark_resolved(how="rated")
-            processing.collect_events(watch)
         elif kind == "mediation.agreement_reached":
             watch.mark_resolved(how="mediation")
-            processing.collect_events(watch)
-        elif kind == "assignment.review_decided" and data["stage"] == "re_review":
-            if self.designation.by_re_review(watch.rating):
-                processing.collect_events(*self._designation(
-                    watch.original, "unsatisfied_after_re_review", TRIGGER_NAMES["unsatisfied_after_re_review"],
-                    watch.region_code, watch.category, moment(data["decided_at"])))
+        elif kind == "assignment.review_decided":
+            if data["stage"] != "re_review":
+                return
+            watch.mark_re_reviewed(at=moment(data["decided_at"]))
+        processing.collect_events(watch)
+        # Whichever of intake's registration and dispatch's re-review arrives second designates.
+        if watch.identified and watch.re_reviewed and self.designation.by_re_review(watch.rating):
+            processing.collect_events(*self._designation(
+                watch.original, "unsatisfied_after_re_review", TRIGGER_NAMES["unsatisfied_after_re_review"],
+                watch.region_code, watch.category, watch.re_reviewed_at))
 
-    def _registered(self, petition_id: UUID, data: dict, processing: ProcessingEvent) -> None:
-        if MatterWatch.create_id(petition_id) in self.repository:
-            return
-        original = UUID(data["repeat_of"]) if data.get("repeat_of") else petition_id
-        processing.collect_events(MatterWatch.start(petition_id, original, data["region_code"], data["category"]))
-        if original == petition_id:
-            return
+    def _count_repeat(self, original: UUID, repeat_id: UUID, at: datetime, processing: ProcessingEvent) -> None:
         first = self._get(MatterWatch.create_id(original))
-        if first is None:
-            return
-        first.count_repeat(repeat_id=petition_id)
+        if first is None or not first.identified:
+            return  # a first petition from before ownership followed intake
+        first.count_repeat(repeat_id=repeat_id)
         processing.collect_events(first)
         if self.designation.by_repeats(first.repeats):
             processing.collect_events(*self._designation(
                 original, "repeats", f"{TRIGGER_NAMES['repeats']}：同一事项重复信访{first.repeats}次",
-                first.region_code, first.category, moment(data["received_at"])))
+                first.region_code, first.category, at))
 
     def sweep_unresolved(self, as_of: date | None = None, since: date | None = None) -> dict:
         """Designates the matters still unresolved `unresolved_days` after acceptance (timer, or an
@@ -140,7 +147,7 @@ class OwnershipApplication(ContextApplication):
 
         def designate(petition_id: UUID) -> bool:
             watch = self._get(MatterWatch.create_id(petition_id))
-            if watch is None or watch.resolved:
+            if watch is None or watch.resolved or not watch.identified:
                 return False
             created = self._designation(
                 watch.original, "unresolved", f"{TRIGGER_NAMES['unresolved']}：受理后{self.designation.unresolved_days}日仍未化解",
@@ -177,7 +184,10 @@ class OwnershipApplication(ContextApplication):
 
     def flag_missed_reviews(self, as_of: date | None = None) -> dict:
         """Flags, for supervision, each open case's past months that had no review."""
-        as_of = as_of or beijing_date(self.clock.now())
+        today = beijing_date(self.clock.now())
+        as_of = as_of or today
+        if as_of > today:
+            raise InvalidCommand("not ahead of time", {"as_of": ["not after today"]})
         flagged = 0
         for case_id in self._register().case_ids:
             case = self.get_case(case_id)

@@ -8,6 +8,7 @@ reviewed every month; a month without a review is flagged for supervision.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -33,6 +34,18 @@ class CaseClosed(Conflict):
 def case_id_for(petition_id: UUID) -> UUID:
     """One case per matter (its first petition): designating it twice has effect once."""
     return uuid5(NAMESPACE_URL, f"xinfang:backlog-case:{petition_id}")
+
+
+MONTH = re.compile(r"^[0-9]{4}-(?:0[1-9]|1[0-2])\Z")
+
+
+def _date(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def month_of(day: date) -> str:
@@ -86,12 +99,14 @@ class CaseOwnership(AuditedAggregate):
             errors["leader"] = [f"level: one of {', '.join(LEADER_LEVELS)}"]
         if not task_force:
             errors["task_force"] = ["a task force (专班) of at least one member"]
-        if not plan.get("steps") or not plan.get("target_date"):
+        target = _date(plan.get("target_date"))
+        if not plan.get("steps") or target is None:
             errors["plan"] = ["a plan (方案) with its steps and target date"]
         if errors:
             raise InvalidCommand("the ownership is incomplete", errors)
         previous = self.leader
-        self._leader_assigned(leader=dict(leader), task_force=list(task_force), plan=dict(plan), at=at,
+        self._leader_assigned(leader=dict(leader), task_force=list(task_force),
+                              plan={"steps": list(plan["steps"]), "target_date": target}, at=at,
                               previous_leader=previous["id"] if previous else None, petition_id=self.petition_id,
                               region_code=self.region_code)
 
@@ -133,6 +148,8 @@ class CaseOwnership(AuditedAggregate):
         self._check_open()
         if not progress.strip():
             raise InvalidCommand("the month's progress", {"progress": ["required"]})
+        if not MONTH.match(month or ""):
+            raise InvalidCommand("a month as YYYY-MM", {"month": ["a month as YYYY-MM"]})
         if month > month_of(reviewed_on):
             raise InvalidCommand("a month is reviewed once it has begun", {"month": ["not a future month"]})
         self._reviewed(month=month, progress=progress.strip(), reviewed_on=reviewed_on)
@@ -172,7 +189,7 @@ class CaseOwnership(AuditedAggregate):
     def missing_for_resolution(self) -> dict:
         missing = {}
         if self.leader is None:
-            missing["leader"] = ["no leader owns the case"]
+            missing["leader"] = ["包案领导"]
         if [m for m in MEETINGS if m not in self.meetings]:
             missing["meetings"] = [MEETING_NAMES[m] for m in MEETINGS if m not in self.meetings]
         if [c for c in CHECKS if c not in self.checks]:

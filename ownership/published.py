@@ -25,7 +25,7 @@ def _leader(e) -> tuple[str, dict]:
     return "ownership.leader_assigned", {
         **_ids(e), "leader": {k: e.leader.get(k) for k in ("id", "name", "post", "level")},
         "previous_leader": e.previous_leader, "task_force_size": len(e.task_force),
-        "target_date": str(e.plan.get("target_date")), "region_code": e.region_code, "assigned_at": e.at.isoformat()}
+        "target_date": e.plan["target_date"].isoformat() if e.plan.get("target_date") else None, "region_code": e.region_code, "assigned_at": e.at.isoformat()}
 
 
 def _met(e) -> tuple[str, dict]:
@@ -67,6 +67,8 @@ translate = translator({
     CaseOwnership.Terminated: _terminated,
     # What ownership follows of each petition, and its lists, stay inside it.
     MatterWatch.Started: None,
+    MatterWatch.Identified: None,
+    MatterWatch.ReReviewed: None,
     MatterWatch.RepeatCounted: None,
     MatterWatch.Accepted: None,
     MatterWatch.Rated: None,

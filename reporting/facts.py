@@ -1,8 +1,9 @@
 """The projection: which facts each integration event sets on the statistics read model.
 
-One row per petition, per assignment, per mediation and per layer a mediation entered; each event
-sets some of its columns. Rows are upserted, so the order in which two sources' events arrive does
-not matter (a mediation's outcome may reach its petition's row before the petition itself).
+One row per petition, per assignment, per mediation, per layer a mediation entered, per backlog case
+and per month a backlog case went without review; each event sets some of its columns. Rows are
+upserted, so the order in which two sources' events arrive does not matter (a mediation's or a
+backlog case's outcome may reach its petition's row before the petition itself).
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from shared.clock import beijing_date
 
 @dataclass(frozen=True)
 class FactUpdate:
-    table: str  # "petitions", "assignments", "agency_events", "mediations" or "mediation_layers"
+    table: str  # "petitions", "assignments", "agency_events", "mediations", "mediation_layers",
+    #             "backlog_cases" or "backlog_missed_reviews"
     key: str
     values: dict
 
@@ -78,6 +80,48 @@ def _mediation(kind: str, d: dict) -> list[FactUpdate]:
                                          "confirmation_decided_on": _on(d["decided_at"])})]
 
 
+OWNERSHIP_EVENTS = ("ownership.designated", "ownership.leader_assigned", "ownership.review_missed",
+                    "ownership.resolved", "ownership.terminated")
+
+
+def missed_review_key(case_id: str, month: str) -> str:
+    """The row of one month a backlog case went without review (flagged at most once a month)."""
+    return str(uuid5(NAMESPACE_URL, f"xinfang:backlog-review-missed:{case_id}:{month}"))
+
+
+def _backlog_outcome(d: dict, outcome: str) -> list[FactUpdate]:
+    """An owned case's outcome concludes its matter's first petition (statistics.rates)."""
+    return [FactUpdate("petitions", d["petition_id"], {"backlog_outcome": outcome})] if d.get("petition_id") else []
+
+
+def _ownership(kind: str, d: dict) -> list[FactUpdate]:
+    """ownership.* events: one row per backlog case. The leader columns are the latest owner's
+    (a reassignment replaces them); the outcome also sets the petition's backlog_outcome.
+    Meetings, checks and monthly reviews are the case's own course, not counted."""
+    case, region = d["case_id"], {"region_code": d["region_code"]}
+    if kind == "ownership.designated":
+        return [FactUpdate("backlog_cases", case, {
+            "designated_on": _on(d["designated_at"]), "category": d["category"], "trigger": d["trigger"],
+            **region, **_petition(d)})]
+    if kind == "ownership.leader_assigned":
+        leader = d["leader"]
+        return [FactUpdate("backlog_cases", case, {
+            "leader_id": leader["id"], "leader_name": leader.get("name"), "leader_level": leader.get("level"),
+            **region, **_petition(d)})]
+    if kind == "ownership.review_missed":
+        return [FactUpdate("backlog_missed_reviews", missed_review_key(case, d["month"]), {
+            "case_id": case, "month": d["month"], "leader_id": d.get("leader_id")})]
+    # resolved, terminated: the leader who owned it then (never unset by a null)
+    leader = {"leader_id": d["leader_id"]} if d.get("leader_id") else {}
+    if kind == "ownership.resolved":
+        return [FactUpdate("backlog_cases", case, {"resolved_on": _on(d["resolved_at"]), **leader, **region,
+                                                   **_petition(d)}),
+                *_backlog_outcome(d, "resolved")]
+    return [FactUpdate("backlog_cases", case, {"terminated_on": _on(d["terminated_at"]), **leader, **region,
+                                               **_petition(d)}),
+            *_backlog_outcome(d, "terminated")]
+
+
 def updates(envelope: dict) -> list[FactUpdate]:
     d = envelope["data"]
     kind = envelope["type"]
@@ -109,4 +153,6 @@ def updates(envelope: dict) -> list[FactUpdate]:
             "occurred_on": _on(d["occurred_at"])})]
     if kind in MEDIATION_EVENTS:
         return _mediation(kind, d)
+    if kind in OWNERSHIP_EVENTS:
+        return _ownership(kind, d)
     return []

@@ -12,7 +12,7 @@ VOLUME_KEYS = ("channel", "region", "category")
 
 
 class Statistics:
-    """The reporting context's processor (it follows intake, dispatch and mediation) and its queries."""
+    """The reporting context's processor (it follows intake, dispatch, mediation and ownership) and its queries."""
 
     def __init__(self, readmodel: StatisticsReadModel, clock: Clock | None = None, close=None):
         self.readmodel = readmodel
@@ -75,6 +75,16 @@ class Statistics:
                                                    region)
         return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
                 **statistics.mediation_summary(current, previous)}
+
+    def backlog(self, start: date, end: date, region: str = "") -> dict:
+        """Backlog cases designated in the period: owned, resolved, terminated, the backlog and
+        leader-owned resolution rates against the target, per leader and per region, and the same
+        figures a year earlier (without the lists)."""
+        current = self.readmodel.backlog_counts(start, end, region)
+        previous = self.readmodel.backlog_counts(statistics.year_earlier(start), statistics.year_earlier(end),
+                                                 region, breakdowns=False)
+        return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
+                **statistics.backlog_summary(current, previous)}
 
 
 def keyed(rows: list[dict], by: str) -> dict[tuple, int]:

@@ -15,7 +15,7 @@ COLUMNS = {
         "channel": "text", "region_code": "text", "category": "text", "matter_type": "text",
         "received_on": "date", "acceptance_deadline": "date", "petitioner_ref": "text",
         "is_repeat": "boolean", "decision": "text", "decided_on": "date", "timely": "boolean",
-        "mediation_outcome": "text"}),
+        "mediation_outcome": "text", "backlog_outcome": "text"}),
     "assignments": ("assignment_id", {
         "petition_id": "uuid", "unit_id": "text", "handling_deadline": "date", "replied_on": "date",
         "on_time": "boolean", "outcome": "text", "evaluation_deadline": "date", "rating": "text",
@@ -30,12 +30,22 @@ COLUMNS = {
     # one row per layer a mediation entered; its region and period are its mediation's (a join)
     "mediation_layers": ("layer_id", {
         "mediation_id": "uuid", "layer": "text", "entered_on": "date", "outcome": "text"}),
+    # one row per backlog case (信访积案); the leader columns are its latest owner's
+    "backlog_cases": ("case_id", {
+        "petition_id": "uuid", "designated_on": "date", "region_code": "text", "category": "text",
+        "trigger": "text", "leader_id": "text", "leader_name": "text", "leader_level": "text",
+        "resolved_on": "date", "terminated_on": "date"}),
+    # one row per month a backlog case went without review; its region and period are its case's (a join)
+    "backlog_missed_reviews": ("review_id", {"case_id": "uuid", "month": "text", "leader_id": "text"}),
 }
 INDEXES = ("CREATE INDEX IF NOT EXISTS {pfx}petitions_received ON {schema}.{pfx}petitions (received_on, region_code)",
            "CREATE INDEX IF NOT EXISTS {pfx}assignments_petition ON {schema}.{pfx}assignments (petition_id)",
            "CREATE INDEX IF NOT EXISTS {pfx}agency_events_on ON {schema}.{pfx}agency_events (occurred_on, region_code)",
            "CREATE INDEX IF NOT EXISTS {pfx}mediations_opened ON {schema}.{pfx}mediations (opened_on, region_code)",
-           "CREATE INDEX IF NOT EXISTS {pfx}mediation_layers_of ON {schema}.{pfx}mediation_layers (mediation_id)")
+           "CREATE INDEX IF NOT EXISTS {pfx}mediation_layers_of ON {schema}.{pfx}mediation_layers (mediation_id)",
+           "CREATE INDEX IF NOT EXISTS {pfx}backlog_cases_designated ON {schema}.{pfx}backlog_cases "
+           "(designated_on, region_code)",
+           "CREATE INDEX IF NOT EXISTS {pfx}backlog_missed_reviews_of ON {schema}.{pfx}backlog_missed_reviews (case_id)")
 
 
 class StatisticsReadModel(PostgresTrackingRecorder):
@@ -132,8 +142,9 @@ class StatisticsReadModel(PostgresTrackingRecorder):
             """).format(self.table("assignments"), self.table("petitions")), params)
             counts.update(curs.fetchone())
             # Resolution counts each petition once (statistics.rates): resolved by a satisfied
-            # rating of any of its assignments or by a mediation agreement; concluded by a rating,
-            # a rating window expired unrated, or a mediation's outcome.
+            # rating of any of its assignments, by a mediation agreement or by its backlog case
+            # resolved; concluded by a rating, a rating window expired unrated, a mediation's
+            # outcome or its backlog case's (resolved or terminated).
             curs.execute(SQL("""
                 SELECT count(*) FILTER (WHERE resolved) AS resolved,
                        count(*) FILTER (WHERE concluded) AS concluded,
@@ -141,9 +152,11 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                        count(*) FILTER (WHERE concluded AND NOT is_repeat) AS first_concluded
                 FROM (SELECT p.is_repeat,
                              coalesce(p.mediation_outcome = 'agreed', false)
+                             OR coalesce(p.backlog_outcome = 'resolved', false)
                              OR coalesce(bool_or(a.rating IN ('satisfied', 'basically_satisfied')), false)
                                  AS resolved,
                              p.mediation_outcome IS NOT NULL
+                             OR p.backlog_outcome IS NOT NULL
                              OR coalesce(bool_or(a.rating IS NOT NULL OR (
                                  a.replied_on IS NOT NULL AND a.evaluation_deadline < %(as_of)s)), false)
                                  AS concluded
@@ -224,6 +237,39 @@ class StatisticsReadModel(PostgresTrackingRecorder):
             """).format(self.table("mediation_layers"), self.table("mediations"), opened), params)
             counts["layers"] = {row["layer"]: {k: v for k, v in row.items() if k != "layer"}
                                 for row in curs.fetchall()}
+        return counts
+
+    def backlog_counts(self, start: date, end: date, region: str, breakdowns: bool = True) -> dict:
+        """Backlog cases designated in the period: owned, resolved, terminated, months without
+        review, by trigger; with breakdowns, per leader (the case's latest owner) and per region one
+        level below the filter (statistics.backlog_rates)."""
+        params = {"start": start, "end": end, "region": region + "%", "key_len": region_key_length(region)}
+        designated = SQL("c.designated_on BETWEEN %(start)s AND %(end)s AND c.region_code LIKE %(region)s")
+        figures = SQL("""count(*) AS designated,
+                         count(*) FILTER (WHERE c.leader_id IS NOT NULL) AS owned,
+                         count(*) FILTER (WHERE c.resolved_on IS NOT NULL) AS resolved,
+                         count(*) FILTER (WHERE c.terminated_on IS NOT NULL) AS terminated""")
+        cases = self.table("backlog_cases")
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT {} FROM {} c WHERE {}").format(figures, cases, designated), params)
+            counts = dict(curs.fetchone())
+            curs.execute(SQL("SELECT count(*) AS n FROM {} r JOIN {} c USING (case_id) WHERE {}")
+                         .format(self.table("backlog_missed_reviews"), cases, designated), params)
+            counts["reviews_missed"] = curs.fetchone()["n"]
+            curs.execute(SQL("SELECT c.trigger, count(*) AS n FROM {} c WHERE {} GROUP BY 1")
+                         .format(cases, designated), params)
+            counts["by_trigger"] = {row["trigger"]: row["n"] for row in curs.fetchall()}
+            if not breakdowns:
+                return counts
+            curs.execute(SQL("""
+                SELECT c.leader_id, max(c.leader_name) AS leader_name, max(c.leader_level) AS level, {}
+                FROM {} c WHERE {} AND c.leader_id IS NOT NULL GROUP BY 1
+                ORDER BY owned DESC, c.leader_id
+            """).format(figures, cases, designated), params)
+            counts["by_leader"] = [dict(r) for r in curs.fetchall()]
+            curs.execute(SQL("SELECT left(c.region_code, %(key_len)s) AS region, {} FROM {} c WHERE {} "
+                             "GROUP BY 1 ORDER BY 1").format(figures, cases, designated), params)
+            counts["by_region"] = [dict(r) for r in curs.fetchall()]
         return counts
 
     def repeats(self, start: date, end: date, region: str, limit: int) -> dict:

@@ -5,6 +5,7 @@ A rate is a fraction 0..1, or None when nothing is in its denominator (no figure
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 from shared.mediation_layers import LAYERS as MEDIATION_LAYERS
 
@@ -62,8 +63,9 @@ def rates(c: dict) -> dict:
         "satisfaction_rate": ratio(c["satisfied"], c["rated"]),
         "repeat_rate": ratio(c["repeats"], c["received"]),
         # Petitions, each counted once: resolved = an assignment rated satisfied or basically
-        # satisfied, or a mediation agreement; concluded = rated, rating window expired unrated,
-        # or the mediation ended (agreed, refused, failed). First petitions: the non-repeat ones.
+        # satisfied, a mediation agreement, or its backlog case resolved; concluded = rated, rating
+        # window expired unrated, the mediation ended (agreed, refused, failed), or its backlog case
+        # resolved or terminated. First petitions: the non-repeat ones.
         "resolution_rate": ratio(c["resolved"], c["concluded"]),
         "first_petition_resolution_rate": ratio(c["first_resolved"], c["first_concluded"]),
     }
@@ -124,6 +126,58 @@ def mediation_summary(current: dict, previous: dict) -> dict:
                            for now, then in zip(this["by_layer"], last["by_layer"], strict=True)]
     changes["confirmation"] = {k: yoy(this["confirmation"][k], last["confirmation"][k])
                                for k in CONFIRMATION_COUNT_KEYS}
+    return {**this, "previous_year": last, "yoy": changes}
+
+
+# -- backlog cases (信访积案) and leader ownership (领导包案) ---------------------------------------
+# Local target: leader-owned resolution rate at least 85% (DOMAIN.md §6) [L].
+OWNED_RESOLUTION_TARGET = Fraction(85, 100)
+BACKLOG_COUNT_KEYS = ("designated", "owned", "resolved", "terminated", "open", "reviews_missed")
+
+
+def meets_target(resolved: int, owned: int) -> bool | None:
+    """Resolved ÷ owned against the target, compared exactly (17 of 20 meets 85%); None when no
+    case is owned."""
+    return Fraction(resolved, owned) >= OWNED_RESOLUTION_TARGET if owned else None
+
+
+def _case_figures(c: dict) -> dict:
+    designated, owned, resolved, terminated = c["designated"], c["owned"], c["resolved"], c["terminated"]
+    return {"designated": designated, "owned": owned, "resolved": resolved, "terminated": terminated,
+            "open": designated - resolved - terminated,
+            # 积案化解率: resolved ÷ designated
+            "backlog_resolution_rate": ratio(resolved, designated),
+            # 领导包案化解率: resolved ÷ owned (a case is resolved only once a leader owns it)
+            "leader_owned_resolution_rate": ratio(resolved, owned),
+            "meets_target": meets_target(resolved, owned)}
+
+
+def leader_rates(c: dict) -> dict:
+    """One leader's cases (those they are the latest owner of)."""
+    return {"leader_id": c["leader_id"], "leader_name": c.get("leader_name"), "level": c.get("level"),
+            "owned": c["owned"], "resolved": c["resolved"], "terminated": c["terminated"],
+            "resolution_rate": ratio(c["resolved"], c["owned"]), "meets_target": meets_target(c["resolved"], c["owned"])}
+
+
+def backlog_rates(c: dict) -> dict:
+    """`c` holds the counts of the backlog cases designated in a period (readmodel.backlog_counts);
+    the per-leader and per-region lists when it has them."""
+    figures = {**_case_figures(c), "target": float(OWNED_RESOLUTION_TARGET),
+               "by_trigger": dict(sorted(c.get("by_trigger", {}).items())), "reviews_missed": c["reviews_missed"]}
+    if "by_leader" in c:
+        figures["by_leader"] = [leader_rates(row) for row in c["by_leader"]]
+    if "by_region" in c:
+        figures["by_region"] = [{"region": row["region"], **_case_figures(row)} for row in c["by_region"]]
+    return figures
+
+
+def backlog_summary(current: dict, previous: dict) -> dict:
+    this, last = backlog_rates(current), backlog_rates(previous)
+    triggers = sorted(set(this["by_trigger"]) | set(last["by_trigger"]))
+    for figures in (this, last):
+        figures["by_trigger"] = {t: figures["by_trigger"].get(t, 0) for t in triggers}
+    changes = {k: yoy(this[k], last[k]) for k in BACKLOG_COUNT_KEYS}
+    changes["by_trigger"] = {t: yoy(this["by_trigger"][t], last["by_trigger"][t]) for t in triggers}
     return {**this, "previous_year": last, "yoy": changes}
 
 

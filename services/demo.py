@@ -67,8 +67,24 @@ def mediate(base_url: str, petition: dict, body: dict, received: datetime) -> No
         "signed_at": at(received, 12)})
 
 
+def own_a_case(base_url: str, petition_id: str) -> None:
+    """The joint-conference office puts one hard matter under a county leader (领导包案)."""
+    case = call("POST", f"{base_url}/api/backlog-cases", headers=BUREAU,
+                json={"petition_id": petition_id, "reason": "涉及群体利益，多次协调未果，列为积案由县领导包案"})
+    if case["status"] != "designated":
+        return  # owned on an earlier start
+    path = f"{base_url}/api/backlog-cases/{case['id']}"
+    call("POST", path + "/leader", headers=BUREAU, json={
+        "leader": {"id": "leader-etkqq-01", "name": "包某某", "post": "鄂托克前旗副旗长", "level": "county"},
+        "task_force": ["旗信访局", "旗自然资源局", "上海庙镇"],
+        "plan": {"steps": ["调阅历次处理材料", "约见信访人", "现场勘查", "提出化解方案"], "target_date": "2027-01-31"}})
+    call("POST", path + "/meetings", headers=BUREAU,
+         json={"kind": "materials", "held_on": date.today().isoformat(), "notes": "调阅历次信访处理材料"})
+
+
 def main(base_url: str) -> None:
     petitions = json.loads(DEMO.read_text(encoding="utf-8"))
+    first_accepted = None
     for number, body in enumerate(petitions):
         # The key makes a second `./run up` register nothing new.
         petition = call("POST", f"{base_url}/api/petitions", json=body,
@@ -89,6 +105,7 @@ def main(base_url: str) -> None:
             continue
         call("POST", f"{base_url}/api/petitions/{petition['id']}/acceptance",
              json={"decision": "accepted", "reason": "属于本机关受理范围，依法受理", "decided_at": at(received, 3)})
+        first_accepted = first_accepted or petition["id"]
         assignment = assignment_of(base_url, petition["id"])
         path = f"{base_url}/api/assignments/{assignment['id']}"
         call("POST", path + "/sign", json={"unit": assignment["unit"], "signed_at": at(received, 4)})
@@ -103,7 +120,8 @@ def main(base_url: str) -> None:
                 # 复查: the unsatisfied petitioner asks the body one level up.
                 call("POST", path + "/review-requests", json={
                     "reasons": "对处理意见不服，请求复查", "requested_at": at(received, 50)}, headers=BUREAU)
-    print(f"demo data: {len(petitions)} petitions, in every stage from registered to rated")
+    own_a_case(base_url, first_accepted)
+    print(f"demo data: {len(petitions)} petitions, in every stage from registered to rated; one backlog case")
     # Agencies' traffic for the same weeks (ids repeat with the seed, so a second start adds nothing).
     amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
     sent = simulator.publish(simulator.generate(date(2026, 11, 1), date(2026, 11, 20), seed=2026,

@@ -442,6 +442,13 @@ class GatewayService(Observable):
         return _json(200, schema(c.MediationStatsSchema).dump(
             self.reporting.mediation_statistics(q["start"].isoformat(), q["end"].isoformat(), q["region"])))
 
+    @http("GET", "/api/stats/backlog")
+    @endpoint
+    def backlog_statistics(self, request):
+        q = schema(c.BacklogStatsQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.BacklogStatsSchema).dump(
+            self.reporting.backlog_statistics(q["start"].isoformat(), q["end"].isoformat(), q["region"])))
+
     def health_status(self):
         return {"service": self.name}
 

@@ -92,6 +92,9 @@ OPERATIONS = [
      None, c.RepeatsQuerySchema, "200", c.RepeatsSchema),
     ("get", "/api/stats/mediation", "Mediations opened in the period: outcomes, each layer, judicial confirmation",
      None, c.MediationStatsQuerySchema, "200", c.MediationStatsSchema),
+    ("get", "/api/stats/backlog", "Backlog cases (信访积案) designated in the period: owned, resolved, by leader and "
+     "region, leader-owned resolution rate against the 85% target", None, c.BacklogStatsQuerySchema, "200",
+     c.BacklogStatsSchema),
     ("get", "/api/dead-letters", "Messages from other agencies that were refused, with the reason", None,
      c.DeadLetterQuerySchema, "200", c.DeadLetterPageSchema),
     ("post", "/api/dead-letters/{id}/resubmit", "Process a refused message again once its sender fixed it",

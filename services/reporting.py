@@ -1,4 +1,4 @@
-"""Reporting service (统计): projects intake's, dispatch's and mediation's events into statistics."""
+"""Reporting service (统计): projects intake's, dispatch's, mediation's and ownership's events into statistics."""
 from datetime import date
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
@@ -13,7 +13,7 @@ from shared.commands import command, command_rpc
 from shared.context import Context
 from shared.endpoints import Following, Observable
 
-SOURCES = ("intake", "dispatch", "mediation")
+SOURCES = ("intake", "dispatch", "mediation", "ownership")
 
 
 def build(env, settings):
@@ -47,6 +47,11 @@ class ReportingService(Following, Observable):
     def mediation_statistics(self, start, end, region=""):
         return self.context.app.mediation(date.fromisoformat(start), date.fromisoformat(end), region)
 
+    @command_rpc
+    @command("backlog_statistics")
+    def backlog_statistics(self, start, end, region=""):
+        return self.context.app.backlog(date.fromisoformat(start), date.fromisoformat(end), region)
+
     @rpc
     def rebuild(self):
         """Empties the statistics and reprocesses every source from its first event."""
@@ -67,3 +72,7 @@ class ReportingService(Following, Observable):
     @event_handler("mediation", "#")
     def on_mediation_event(self, envelope):
         self.context.receive("mediation", envelope)
+
+    @event_handler("ownership", "#")
+    def on_ownership_event(self, envelope):
+        self.context.receive("ownership", envelope)

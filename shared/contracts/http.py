@@ -691,3 +691,68 @@ class SweepResultSchema(Schema):
     swept_from = fields.String()
     designated = fields.Integer()
     reviews_missed = fields.Integer()
+
+
+# -- backlog statistics (积案统计) ---------------------------------------------------------------
+class BacklogStatsQuerySchema(PeriodQuerySchema):
+    """The backlog cases designated in the period (from, to) and region (a region-code prefix)."""
+
+
+class BacklogLeaderStatsSchema(Schema):
+    leader_id = fields.String()
+    leader_name = fields.String(allow_none=True)
+    level = fields.String(allow_none=True, metadata={"description": "one of " + ", ".join(LEADER_LEVELS)})
+    owned = fields.Integer(metadata={"description": "cases designated in the period of which this leader is the latest owner"})
+    resolved = fields.Integer()
+    terminated = fields.Integer()
+    resolution_rate = fields.Float(allow_none=True, metadata={"description": "resolved ÷ owned"})
+    meets_target = fields.Boolean(allow_none=True, metadata={"description": "resolution_rate ≥ target"})
+
+
+class BacklogCaseFiguresSchema(Schema):
+    designated = fields.Integer()
+    owned = fields.Integer(metadata={"description": "a leader assigned (一案一领导)"})
+    resolved = fields.Integer(metadata={"description": "closed as resolved (案结事了)"})
+    terminated = fields.Integer(metadata={"description": "ended unresolved"})
+    open = fields.Integer(metadata={"description": "designated − resolved − terminated"})
+    backlog_resolution_rate = fields.Float(allow_none=True, metadata={
+        "description": "积案化解率: resolved ÷ designated; null when none designated"})
+    leader_owned_resolution_rate = fields.Float(allow_none=True, metadata={
+        "description": "领导包案化解率: resolved ÷ owned; null when none owned"})
+    meets_target = fields.Boolean(allow_none=True, metadata={
+        "description": "leader_owned_resolution_rate ≥ target; null when none owned"})
+
+
+class BacklogRegionStatsSchema(BacklogCaseFiguresSchema):
+    region = fields.String(metadata={"description": "region code one level below the filter"})
+
+
+class BacklogFiguresSchema(BacklogCaseFiguresSchema):
+    target = fields.Float(metadata={"description": "the local target for the leader-owned resolution rate (0.85)"})
+    by_trigger = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "designated per trigger: unresolved, repeats, unsatisfied_after_re_review, manual"})
+    reviews_missed = fields.Integer(metadata={"description": "months without a progress review, flagged for supervision"})
+    by_leader = fields.List(fields.Nested(BacklogLeaderStatsSchema), metadata={
+        "description": "per leader (the case's latest owner), most cases first; not in previous_year"})
+    by_region = fields.List(fields.Nested(BacklogRegionStatsSchema), metadata={
+        "description": "per region one level below the filter; not in previous_year"})
+
+
+class BacklogChangesSchema(Schema):
+    designated = fields.Float(allow_none=True)
+    owned = fields.Float(allow_none=True)
+    resolved = fields.Float(allow_none=True)
+    terminated = fields.Float(allow_none=True)
+    open = fields.Float(allow_none=True)
+    reviews_missed = fields.Float(allow_none=True)
+    by_trigger = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+
+
+class BacklogStatsSchema(BacklogFiguresSchema):
+    start = fields.String(attribute="from", data_key="from")
+    end = fields.String(attribute="to", data_key="to")
+    region = fields.String()
+    previous_year = fields.Nested(BacklogFiguresSchema, metadata={
+        "description": "the backlog cases designated in the same period a year earlier (without the lists)"})
+    yoy = fields.Nested(BacklogChangesSchema, metadata={
+        "description": "year-on-year change of each count: (this − last) ÷ last; null when last is 0"})

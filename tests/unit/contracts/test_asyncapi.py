@@ -1,11 +1,12 @@
-"""docs/asyncapi.yaml against what intake, dispatch and mediation really publish.
+"""docs/asyncapi.yaml against what intake, dispatch, mediation and ownership really publish.
 
 A whole petition's life runs in memory (no broker, no database), and intake receives one event of
 each type other agencies send, each a real CloudEvents body run through `parse_inbound`; mediation
-takes the disputes handed over to it and runs them to every outcome: every envelope the three feeds
-give must match the message documented for its type, every documented message of intake.events,
-dispatch.events and mediation.events must be sent, and no envelope may carry a petitioner's, an
-agency's party's or a mediation party's personal data, nor free text. The inbound channels and the
+takes the disputes handed over to it and runs them to every outcome; ownership designates the
+repeated matter a backlog case and takes it to resolution, and terminates another: every envelope
+the four feeds give must match the message documented for its type, every documented message of
+intake.events, dispatch.events, mediation.events and ownership.events must be sent, and no envelope
+may carry a petitioner's, an agency's party's or a mediation party's personal data, nor free text. The inbound channels and the
 dead-letter channel must document the queues and headers the code declares and sets.
 """
 import copy
@@ -32,6 +33,9 @@ from intake.published import translate as intake_translate
 from mediation.application import MediationApplication, mediation_id_for
 from mediation.pool import MediatorPool
 from mediation.published import translate as mediation_translate
+from ownership.application import OwnershipApplication
+from ownership.domain import CHECKS, MEETINGS, case_id_for
+from ownership.published import translate as ownership_translate
 from shared.contracts.agency import MEDIATION_INBOUND
 from shared.actors import SYSTEM, acting_as
 from shared.clock import BEIJING, FixedClock
@@ -50,7 +54,7 @@ DOC_PATH = Path(__file__).resolve().parents[3] / "docs" / "asyncapi.yaml"
 DOC_URI = "urn:xinfang:asyncapi-document"
 ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=BEIJING)  # a Monday
-PUBLISHED_CHANNELS = ("intake.events", "dispatch.events", "mediation.events")
+PUBLISHED_CHANNELS = ("intake.events", "dispatch.events", "mediation.events", "ownership.events")
 
 FIRST = {"name": "测试某某", "id_number": id_number("15062319800101001"), "phone": "13800000001"}
 SECOND = {"name": "另一某某", "id_number": id_number("15062319900202002"), "phone": "13900000002"}
@@ -93,6 +97,20 @@ AGENCY_TEXT = {"title": "工地拖欠农民工工资", "content": "某工地拖�
                "alert_summary": "邻里因排水沟发生争执，民警调解未果", "referral_summary": "买卖合同纠纷，诉前委派调解",
                "cause": "民间借贷纠纷"}
 MEDIATION_ID = "3f2c1a5e-8d4b-4c1e-9a7f-0b6d2e4c8a91"
+
+# Ownership: the leader is an official (id, name, post and level travel); the task force, the plan,
+# meeting notes, evidence, progress, the summary and reasons stay in ownership.
+LEADER = {"id": "ldr-etkqq-007", "name": "包案领导某某", "post": "副县长", "level": "county"}
+OWNERSHIP_TEXT = {
+    "task_force": "专班成员某某",
+    "plan_step": "会同自然资源局重新勘界，组织双方现场确认。",
+    "designation_reason": "群体访久拖未决，县领导批示列为积案。",
+    "progress": "已完成现场勘界，正在协调补偿方案。",
+    "summary": "重新勘界后双方签字确认边界，信访人息诉罢访。",
+    "termination_reason": "信访人已通过诉讼途径解决，终止包案。",
+    **{f"meeting_{kind}": f"见面记录（{kind}）：信访人陈述草场被占情况。" for kind in MEETINGS},
+    **{f"check_{kind}": f"佐证材料（{kind}）：勘界报告及会议纪要。" for kind in CHECKS},
+}
 
 # Mediation: its parties, the dispute, the agreement, sessions and hearings stay in mediation.
 MEDIATION_PARTIES = [
@@ -263,6 +281,13 @@ def published() -> dict[str, list[dict]]:
     intake_to_mediation = Link(mediation, "intake", intake, intake_translate)
     dispatch_to_mediation = Link(mediation, "dispatch", dispatch, dispatch_translate)
     mediation_to_intake = Link(intake, "mediation", mediation, mediation_translate)
+    # Ownership as services/ownership.py builds it (default policy), following intake, dispatch and
+    # mediation; intake follows it.
+    ownership = OwnershipApplication(ENV, clock=clock)
+    to_ownership = [Link(ownership, source, app, translate) for source, app, translate in (
+        ("intake", intake, intake_translate), ("dispatch", dispatch, dispatch_translate),
+        ("mediation", mediation, mediation_translate))]
+    ownership_to_intake = Link(intake, "ownership", ownership, ownership_translate)
 
     # 登记、受理: a petition, a repeat of it, another person's; each decided differently.
     first = register(intake, FIRST)
@@ -427,6 +452,35 @@ def published() -> dict[str, list[dict]]:
     assert direct.source == "direct"
     mediation_to_intake.sync()
 
+    # 领导包案: the first petition's matter, petitioned again three times, is a backlog case (积案) by
+    # policy; a leader owns it, holds the three meetings (三见面), confirms the four checks (四不放过),
+    # reviews a month (月度评估), misses later ones (flagged for supervision) and resolves it (案结事了).
+    for link in to_ownership:
+        link.sync()
+    backlog = case_id_for(first.id)
+    assert ownership.get_case(backlog).trigger == "repeats"
+    # The group visit's matter is designated by hand and ends unresolved, never owned.
+    clock.advance(hours=1)
+    unowned = ownership.designate(group.id, OWNERSHIP_TEXT["designation_reason"]).id
+    with acting_as(STAFF):
+        ownership.assign_leader(backlog, LEADER, [OWNERSHIP_TEXT["task_force"]],
+                                {"steps": [OWNERSHIP_TEXT["plan_step"]], "target_date": NOW.date() + timedelta(days=150)})
+    for kind in MEETINGS:
+        clock.advance(days=1)
+        ownership.record_meeting(backlog, kind, clock.now().date(), OWNERSHIP_TEXT[f"meeting_{kind}"])
+    for kind in CHECKS:
+        ownership.confirm_check(backlog, kind, OWNERSHIP_TEXT[f"check_{kind}"])
+    today = clock.now().date()
+    ownership.review_month(backlog, f"{today.year:04d}-{today.month:02d}", OWNERSHIP_TEXT["progress"])
+    clock.advance(days=90)  # months later: the months in between went without a review
+    assert ownership.flag_missed_reviews(as_of=clock.now().date())["flagged"] > 0
+    clock.advance(hours=1)
+    ownership.resolve(backlog, OWNERSHIP_TEXT["summary"])
+    ownership.terminate(unowned, OWNERSHIP_TEXT["termination_reason"])
+    ownership_to_intake.sync()
+    assert intake.get_petition(first.id).status == "backlog_resolved"
+    assert intake.get_petition(group.id).status == "backlog_terminated"
+
     # Each side gives up on one event from the other (parked, published as event.parked).
     [poison] = to_dispatch.pending()[-1:]
     dispatch.park("intake", poison, "ValueError: could not process the event")
@@ -434,14 +488,17 @@ def published() -> dict[str, list[dict]]:
     intake.park("dispatch", poison, "KeyError: 'petition_id'")
     [poison] = intake_to_mediation.pending()[-1:]
     mediation.park("intake", poison, "KeyError: 'route'")
+    [poison] = to_ownership[0].pending()[-1:]
+    ownership.park("intake", poison, "KeyError: 'repeat_of'")
 
     return {"intake": NotificationFeed("intake", intake, intake_translate).read(0, 1000)[0],
             "dispatch": NotificationFeed("dispatch", dispatch, dispatch_translate).read(0, 1000)[0],
-            "mediation": NotificationFeed("mediation", mediation, mediation_translate).read(0, 1000)[0]}
+            "mediation": NotificationFeed("mediation", mediation, mediation_translate).read(0, 1000)[0],
+            "ownership": NotificationFeed("ownership", ownership, ownership_translate).read(0, 1000)[0]}
 
 
 def everything(published) -> list[dict]:
-    return published["intake"] + published["dispatch"] + published["mediation"]
+    return published["intake"] + published["dispatch"] + published["mediation"] + published["ownership"]
 
 
 # -- (a) every envelope is the documented message of its type ----------------------------------
@@ -490,6 +547,8 @@ def test_envelopes_name_the_staff_user_who_acted_or_the_system(published):
     assert first_of(published, "assignment.created")["actor"] == SYSTEM  # caused by intake's event
     assert first_of(published, "mediation.mediator_assigned")["actor"] == STAFF
     assert {e["actor"] for e in published["mediation"] if e["type"] == "mediation.opened"} == {SYSTEM}
+    assert first_of(published, "ownership.leader_assigned")["actor"] == STAFF
+    assert first_of(published, "ownership.designated")["actor"] == SYSTEM  # caused by intake's event
 
 
 # -- (c) personal data never goes on the bus -------------------------------------------------------
@@ -547,6 +606,26 @@ def test_mediation_publishes_every_opening_and_outcome(published):
     # Intake mirrors a petition's mediation on it.
     stages = {e["data"]["stage"] for e in published["intake"] if e["type"] == "petition.handling_progressed"}
     assert {"mediation_requested", "mediation_opened", "mediation_agreed"} <= stages
+
+
+def test_ownership_texts_stay_inside_ownership_and_the_leader_travels(published):
+    # Meeting notes, evidence, progress, the plan, the task force, the summary and reasons stay in
+    # ownership; the leader is an official, named on the bus.
+    texts = list(OWNERSHIP_TEXT.values())
+    for envelope in everything(published):
+        wire = json.dumps(envelope, ensure_ascii=False)
+        assert [t for t in texts if t in wire] == [], envelope["id"]
+    assert first_of(published, "ownership.leader_assigned")["data"]["leader"] == LEADER
+    sent = published["ownership"]
+    assert sorted(e["data"]["trigger"] for e in sent if e["type"] == "ownership.designated") == ["manual", "repeats"]
+    assert sorted(e["data"]["kind"] for e in sent if e["type"] == "ownership.meeting_recorded") == sorted(MEETINGS)
+    assert sorted(e["data"]["kind"] for e in sent if e["type"] == "ownership.check_confirmed") == sorted(CHECKS)
+    assert {e["data"]["leader_id"] for e in sent if e["type"] == "ownership.review_missed"} == {LEADER["id"], None}
+    # Intake mirrors the backlog case on the matter's first petition.
+    mirrored = {(e["data"]["stage"], e["data"]["status"]) for e in published["intake"]
+                if e["type"] == "petition.handling_progressed" and e["data"]["stage"].startswith("backlog_")}
+    assert mirrored == {("backlog_designated", None), ("backlog_resolved", "backlog_resolved"),
+                        ("backlog_terminated", "backlog_terminated")}
 
 
 # -- the check itself can fail ----------------------------------------------------------------------
