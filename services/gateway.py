@@ -133,6 +133,7 @@ class GatewayService(Observable):
     reporting = RpcProxy("reporting")
     mediation = RpcProxy("mediation")
     ownership = RpcProxy("ownership")
+    supervision = RpcProxy("supervision")
 
     @http("GET", "/api/openapi.json")
     def openapi(self, request):
@@ -413,6 +414,61 @@ class GatewayService(Observable):
     def backlog_sweep(self, request):
         command = _wire(_body(request, c.SweepSchema))
         return _json(200, schema(c.SweepResultSchema).dump(self.ownership.sweep(actor=actor(request), **command)))
+
+    # -- supervision (督查督办) --------------------------------------------------------------------
+    @http("POST", "/api/supervisions")
+    @endpoint
+    def open_supervision(self, request):
+        command = _wire(_body(request, c.ManualSupervisionSchema))
+        return _json(201, schema(c.SupervisionSchema).dump(self.supervision.open_manual(actor=actor(request), **command)))
+
+    @http("GET", "/api/supervisions/<string:supervision_id>")
+    @endpoint
+    def get_supervision(self, request, supervision_id):
+        return _json(200, schema(c.SupervisionSchema).dump(self.supervision.get_supervision(_id(supervision_id))))
+
+    @http("GET", "/api/supervisions/<string:supervision_id>/letters")
+    @endpoint
+    def supervision_letters(self, request, supervision_id):
+        supervision_id = _id(supervision_id)
+        return _json(200, schema(c.LettersSchema).dump(
+            {"supervision_id": supervision_id, "letters": self.supervision.letters(supervision_id)}))
+
+    @http("POST", "/api/supervisions/<string:supervision_id>/responses")
+    @endpoint
+    def respond_to_letter(self, request, supervision_id):
+        return self._command(request, self.supervision, "respond", supervision_id, c.ResponseSchema,
+                             c.SupervisionSchema)
+
+    @http("POST", "/api/supervisions/<string:supervision_id>/closure")
+    @endpoint
+    def close_supervision(self, request, supervision_id):
+        return self._command(request, self.supervision, "close_manual", supervision_id, c.ClosureSchema,
+                             c.SupervisionSchema)
+
+    @http("POST", "/api/supervision-scan")
+    @endpoint
+    def supervision_scan(self, request):
+        command = _wire(_body(request, c.ScanSchema))
+        return _json(200, schema(c.ScanResultSchema).dump(self.supervision.scan(actor=actor(request), **command)))
+
+    @http("POST", "/api/listings")
+    @endpoint
+    def list_for_supervision(self, request):
+        command = _wire(_body(request, c.ListingSchema))
+        return _json(201, schema(c.ListedSupervisionSchema).dump(
+            self.supervision.list_target(actor=actor(request), **command)))
+
+    @http("GET", "/api/listings/<string:listing_id>")
+    @endpoint
+    def get_listing(self, request, listing_id):
+        return _json(200, schema(c.ListedSupervisionSchema).dump(self.supervision.get_listing(_id(listing_id))))
+
+    @http("POST", "/api/listings/<string:listing_id>/lifting")
+    @endpoint
+    def lift_listing(self, request, listing_id):
+        return self._command(request, self.supervision, "lift", listing_id, c.LiftingSchema,
+                             c.ListedSupervisionSchema)
 
     @http("GET", "/api/stats/summary")
     @endpoint

@@ -90,7 +90,7 @@ class Launcher:
         self.stop()
 
 
-PORTS = {"intake": 8101, "dispatch": 8102, "reporting": 8103, "mediation": 8104, "ownership": 8105, "gateway": 8000}
+PORTS = {"intake": 8101, "dispatch": 8102, "reporting": 8103, "mediation": 8104, "ownership": 8105, "supervision": 8106, "gateway": 8000}
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ class System:
 
     def __init__(self, tmp: Path, **settings):
         self.name = f"xinfang_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        self.ports = {name: free_port() for name in ("intake", "dispatch", "reporting", "mediation", "ownership", "gateway")}
+        self.ports = {name: free_port() for name in ("intake", "dispatch", "reporting", "mediation", "ownership", "supervision", "gateway")}
         self.amqp_uri = f"pyamqp://guest:guest@127.0.0.1:5672/{self.name}"
         self.env = {
             "POSTGRES_DBNAME": self.name, "AMQP_URI": self.amqp_uri,

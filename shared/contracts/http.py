@@ -11,6 +11,9 @@ from dispatch import review
 from intake.domain import DECISIONS, DISPATCH_MODES, LEGAL_ROUTES, MATTER_TYPES
 from mediation.domain import PARTY_ROLES
 from ownership.domain import CHECKS, LEADER_LEVELS, MEETINGS
+from supervision.domain import MANUAL_TRIGGERS
+from supervision.ladder import LETTERS
+from supervision.listing import TARGETS
 from shared.mediation_layers import LAYERS
 from shared.privacy import id_number_is_valid
 from shared.reference import load_reference
@@ -403,6 +406,51 @@ class SweepSchema(Schema):
     since = fields.Date(validate=_period_date, allow_none=True)
 
 
+# -- supervision (督查督办) ----------------------------------------------------------------------
+class ScanSchema(SweepSchema):
+    pass
+
+
+class ResponseSchema(Schema):
+    letter = Text(required=True, validate=validate.OneOf(LETTERS))
+    unit = Text(required=True, validate=validate.Length(min=1, max=64))
+    text = Text(required=True, validate=LONG_TEXT)
+    adopted = fields.Boolean(allow_none=True, metadata={"description": "for a recommendation: adopted or not"})
+    responded_at = Moment()
+
+
+class ManualSupervisionSchema(Schema):
+    trigger = Text(required=True, validate=validate.OneOf(MANUAL_TRIGGERS))
+    subject_id = Text(required=True, validate=validate.Length(min=1, max=100),
+                      metadata={"description": "the matter or unit taken up (e.g. a petition or assignment id)"})
+    unit = Text(required=True, validate=UNIT)
+    region_code = Text(required=True, validate=REGION_CODE)
+    deadline = fields.Date(required=True, validate=_period_date, metadata={"description": "correction deadline"})
+    note = Text(required=True, validate=LONG_TEXT)
+    petition_id = fields.UUID(allow_none=True)
+    opened_at = Moment()
+
+
+class ClosureSchema(Schema):
+    reason = Text(required=True, validate=REASON)
+    closed_at = Moment()
+
+
+class ListingSchema(Schema):
+    target = Text(required=True, validate=validate.OneOf(TARGETS))
+    target_id = Text(required=True, validate=validate.Length(min=1, max=100))
+    unit = Text(required=True, validate=UNIT)
+    region_code = Text(required=True, validate=REGION_CODE)
+    reason = Text(required=True, validate=REASON)
+    correction_deadline = fields.Date(required=True, validate=_period_date)
+    listed_at = Moment()
+
+
+class LiftingSchema(Schema):
+    correction = Text(required=True, validate=LONG_TEXT)
+    lifted_at = Moment()
+
+
 # -- responses ------------------------------------------------------------------------------
 class HistoryEntrySchema(Schema):
     type = fields.String()
@@ -756,3 +804,52 @@ class BacklogStatsSchema(BacklogFiguresSchema):
         "description": "the backlog cases designated in the same period a year earlier (without the lists)"})
     yoy = fields.Nested(BacklogChangesSchema, metadata={
         "description": "year-on-year change of each count: (this − last) ÷ last; null when last is 0"})
+
+
+class SupervisionSchema(Schema):
+    id = fields.String()
+    kind = fields.String(metadata={"description": "acceptance, handling, review, re_review, mediation, "
+                                                  "monthly_review, or a manual trigger"})
+    kind_name = fields.String()
+    subject_id = fields.String()
+    petition_id = fields.String(allow_none=True)
+    unit = fields.String()
+    region_code = fields.String()
+    deadline = fields.String()
+    at_risk_on = fields.String()
+    status = fields.String(metadata={"description": "watching or closed"})
+    manual = fields.Boolean()
+    note = fields.String()
+    letters = fields.List(fields.Dict(), metadata={"description": "issued letters with reply deadline and answer"})
+    closed = fields.Dict(allow_none=True)
+    history = fields.List(fields.Dict())
+
+
+class LetterSchema(NoticeSchema):
+    reply_by = fields.String()
+    response = fields.Dict(allow_none=True)
+
+
+class LettersSchema(Schema):
+    supervision_id = fields.String()
+    letters = fields.List(fields.Nested(LetterSchema))
+
+
+class ScanResultSchema(Schema):
+    as_of = fields.String()
+    swept_from = fields.String()
+    issued = fields.Integer()
+    by_letter = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class ListedSupervisionSchema(Schema):
+    id = fields.String()
+    target = fields.String()
+    target_id = fields.String()
+    unit = fields.String()
+    region_code = fields.String()
+    reason = fields.String()
+    correction_deadline = fields.String()
+    listed_at = fields.String()
+    lifted = fields.Dict(allow_none=True)
+    history = fields.List(fields.Dict())

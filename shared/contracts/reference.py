@@ -33,9 +33,17 @@ class BacklogPolicySchema(Schema):
     unsatisfied_after_re_review = fields.Boolean(load_default=True)
 
 
+class SupervisionPolicySchema(Schema):
+    """When the letters fall due (四函递进)."""
+    at_risk_working_days = fields.Integer(load_default=3, validate=validate.Range(min=0, max=60))
+    warning_reply_working_days = fields.Integer(load_default=3, validate=validate.Range(min=1, max=60))
+    supervision_reply_working_days = fields.Integer(load_default=5, validate=validate.Range(min=1, max=60))
+
+
 class PolicySchema(Schema):
     """Local practice [L] a bureau sets (policy.json); absent keys take the seed reports' values."""
     backlog = fields.Nested(BacklogPolicySchema, load_default=lambda: BacklogPolicySchema().load({}))
+    supervision = fields.Nested(SupervisionPolicySchema, load_default=lambda: SupervisionPolicySchema().load({}))
     simple_procedure_categories = fields.List(fields.String(), load_default=list)
     pre_review = fields.Boolean(load_default=True)
     evaluation_window_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))

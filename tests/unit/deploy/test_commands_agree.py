@@ -30,4 +30,4 @@ def test_each_kubernetes_deployment_runs_its_procfile_command():
 
 def test_every_service_has_a_distinct_port():
     ports = [line.split("${")[1].split(":-")[1].split("}")[0] for line in (ROOT / "Procfile").read_text().splitlines()]
-    assert len(set(ports)) == len(ports) == 6
+    assert len(set(ports)) == len(ports) == 7
