@@ -188,10 +188,12 @@ class Mediation(AuditedAggregate):
             self._failed(layer=self.layer, reason=reason.strip(), at=failed_at, petition_id=self.petition_id)
         else:
             self._escalated(from_layer=self.layer, to_layer=following, reason=reason.strip(), at=failed_at,
+                            region_code=self.region_code, petition_id=self.petition_id,
                             deadline=layer_deadline(following, beijing_date(failed_at), calendar))
 
     @event("Escalated")
-    def _escalated(self, from_layer: str, to_layer: str, reason: str, at: datetime, deadline: date | None) -> None:
+    def _escalated(self, from_layer: str, to_layer: str, reason: str, at: datetime, deadline: date | None,
+                   region_code: str | None = None, petition_id: UUID | None = None) -> None:
         self.layers[-1].update(outcome="failed", reason=reason, left_at=at)
         self.layers.append({"layer": to_layer, "entered_at": at, "deadline": deadline, "outcome": None})
         self.layer, self.deadline = to_layer, deadline

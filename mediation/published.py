@@ -31,7 +31,8 @@ def _failed(e) -> tuple[str, dict]:
 
 
 def _escalated(e) -> tuple[str, dict]:
-    return "mediation.escalated", {"mediation_id": str(e.originator_id), "from_layer": e.from_layer,
+    return "mediation.escalated", {**_ids(e), "region_code": getattr(e, "region_code", None),
+                                   "from_layer": e.from_layer,
                                    "to_layer": e.to_layer, "escalated_at": e.at.isoformat(),
                                    "deadline": e.deadline.isoformat() if e.deadline else None}
 

@@ -172,6 +172,11 @@ class CaseOwnership(AuditedAggregate):
             if key not in self.reviews and key not in self.missed_reviews:
                 months.append(key)
 
+    @property
+    def unreviewed_months(self) -> list[str]:
+        """Months flagged as missed and never reviewed since: their watches close with the case."""
+        return [m for m in self.missed_reviews if m not in self.reviews]
+
     def flag_missed_reviews(self, as_of: date) -> int:
         if self.status not in OPEN:
             return 0
@@ -205,11 +210,12 @@ class CaseOwnership(AuditedAggregate):
         if not summary.strip():
             raise InvalidCommand("how it was resolved", {"summary": ["required"]})
         self._resolved(summary=summary.strip(), resolved_at=resolved_at, petition_id=self.petition_id,
+                       unreviewed_months=self.unreviewed_months,
                        leader_id=self.leader["id"], region_code=self.region_code)
 
     @event("Resolved")
     def _resolved(self, summary: str, resolved_at: datetime, petition_id: UUID, leader_id: str,
-                  region_code: str) -> None:
+                  region_code: str, unreviewed_months: list | None = None) -> None:
         self.outcome = {"outcome": "resolved", "summary": summary, "at": resolved_at}
         self.status = "resolved"
 
@@ -218,10 +224,11 @@ class CaseOwnership(AuditedAggregate):
         if not reason.strip():
             raise InvalidCommand("why the case ends unresolved", {"reason": ["required"]})
         self._terminated(reason=reason.strip(), terminated_at=terminated_at, petition_id=self.petition_id,
+                         unreviewed_months=self.unreviewed_months,
                          leader_id=(self.leader or {}).get("id"), region_code=self.region_code)
 
     @event("Terminated")
     def _terminated(self, reason: str, terminated_at: datetime, petition_id: UUID, leader_id: str | None,
-                    region_code: str) -> None:
+                    region_code: str, unreviewed_months: list | None = None) -> None:
         self.outcome = {"outcome": "terminated", "reason": reason, "at": terminated_at}
         self.status = "terminated"

@@ -48,12 +48,14 @@ def _missed(e) -> tuple[str, dict]:
 
 def _resolved(e) -> tuple[str, dict]:
     return "ownership.resolved", {**_ids(e), "resolved_at": e.resolved_at.isoformat(), "leader_id": e.leader_id,
-                                  "region_code": e.region_code}
+                                  "region_code": e.region_code,
+                                  "unreviewed_months": list(getattr(e, "unreviewed_months", None) or [])}
 
 
 def _terminated(e) -> tuple[str, dict]:
     return "ownership.terminated", {**_ids(e), "terminated_at": e.terminated_at.isoformat(),
-                                    "leader_id": e.leader_id, "region_code": e.region_code}
+                                    "leader_id": e.leader_id, "region_code": e.region_code,
+                                    "unreviewed_months": list(getattr(e, "unreviewed_months", None) or [])}
 
 
 translate = translator({

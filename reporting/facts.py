@@ -1,7 +1,8 @@
 """The projection: which facts each integration event sets on the statistics read model.
 
-One row per petition, per assignment, per mediation, per layer a mediation entered, per backlog case
-and per month a backlog case went without review; each event sets some of its columns. Rows are
+One row per petition, per assignment, per mediation, per layer a mediation entered, per backlog case,
+per month a backlog case went without review, per supervision (a watched limit or a matter taken up
+by hand), per letter it issued and per listing; each event sets some of its columns. Rows are
 upserted, so the order in which two sources' events arrive does not matter (a mediation's or a
 backlog case's outcome may reach its petition's row before the petition itself).
 """
@@ -17,7 +18,7 @@ from shared.clock import beijing_date
 @dataclass(frozen=True)
 class FactUpdate:
     table: str  # "petitions", "assignments", "agency_events", "mediations", "mediation_layers",
-    #             "backlog_cases" or "backlog_missed_reviews"
+    #             "backlog_cases", "backlog_missed_reviews", "supervisions", "letters" or "listings"
     key: str
     values: dict
 
@@ -122,6 +123,52 @@ def _ownership(kind: str, d: dict) -> list[FactUpdate]:
             *_backlog_outcome(d, "terminated")]
 
 
+SUPERVISION_EVENTS = ("supervision.opened", "supervision.limit_moved", "supervision.closed",
+                      "supervision.letter_issued", "supervision.letter_answered", "supervision.listed",
+                      "supervision.lifted")
+
+
+def letter_key(supervision_id: str, letter: str) -> str:
+    """The row of one letter of one supervision (each letter is issued at most once per watch)."""
+    return str(uuid5(NAMESPACE_URL, f"xinfang:supervision-letter:{supervision_id}:{letter}"))
+
+
+def _where(d: dict) -> dict:
+    """The unit answerable and the region, as the event names them (a watch with no region has "")."""
+    return {"unit_id": d["unit_id"], "region_code": d.get("region_code") or ""}
+
+
+def _supervision(kind: str, d: dict) -> list[FactUpdate]:
+    """supervision.* events: one row per supervision (its unit and deadline the latest: a re-routing
+    or an extension moves them), one per letter it issued, one per listing. Answers' texts, notes
+    and reasons stay in supervision."""
+    if kind == "supervision.listed":
+        return [FactUpdate("listings", d["listing_id"], {
+            "target": d["target"], "target_id": d["target_id"], **_where(d),
+            "correction_deadline": d["correction_deadline"], "listed_on": _on(d["listed_at"])})]
+    if kind == "supervision.lifted":
+        return [FactUpdate("listings", d["listing_id"], {
+            "lifted_on": _on(d["lifted_at"]), "lifted_on_time": d["on_time"], **_where(d)})]
+    s = d["supervision_id"]
+    if kind == "supervision.opened":
+        return [FactUpdate("supervisions", s, {
+            "kind": d["kind"], "subject_id": d["subject_id"], **_where(d), "deadline": d["deadline"],
+            "manual": d["manual"], "opened_on": _on(d["opened_at"]), **_petition(d)})]
+    if kind == "supervision.limit_moved":
+        return [FactUpdate("supervisions", s, {"deadline": d["deadline"], "unit_id": d["unit_id"]})]
+    if kind == "supervision.closed":
+        return [FactUpdate("supervisions", s, {
+            "closed_on": _on(d["closed_at"]), "closed_on_time": d["on_time"], **_where(d)})]
+    letter = d["letter"]
+    if kind == "supervision.letter_issued":
+        return [FactUpdate("letters", letter_key(s, letter), {
+            "supervision_id": s, "letter": letter, **_where(d), "issued_on": d["issued_on"],
+            "reply_by": d["reply_by"]})]
+    return [FactUpdate("letters", letter_key(s, letter), {
+        "supervision_id": s, "letter": letter, **_where(d), "answered_on": _on(d["answered_at"]),
+        "answered_on_time": d["on_time"], "adopted": d["adopted"]})]
+
+
 def updates(envelope: dict) -> list[FactUpdate]:
     d = envelope["data"]
     kind = envelope["type"]
@@ -155,4 +202,6 @@ def updates(envelope: dict) -> list[FactUpdate]:
         return _mediation(kind, d)
     if kind in OWNERSHIP_EVENTS:
         return _ownership(kind, d)
+    if kind in SUPERVISION_EVENTS:
+        return _supervision(kind, d)
     return []

@@ -12,7 +12,8 @@ VOLUME_KEYS = ("channel", "region", "category")
 
 
 class Statistics:
-    """The reporting context's processor (it follows intake, dispatch, mediation and ownership) and its queries."""
+    """The reporting context's processor (it follows intake, dispatch, mediation, ownership and
+    supervision) and its queries."""
 
     def __init__(self, readmodel: StatisticsReadModel, clock: Clock | None = None, close=None):
         self.readmodel = readmodel
@@ -85,6 +86,28 @@ class Statistics:
                                                  region, breakdowns=False)
         return {"from": start.isoformat(), "to": end.isoformat(), "region": region,
                 **statistics.backlog_summary(current, previous)}
+
+    def supervision(self, start: date, end: date, region: str = "") -> dict:
+        """Supervision in the period: letters issued (per letter and per unit), overdue watches,
+        listings, how promptly letters were answered and recommendations adopted, and the same
+        figures a year earlier (without the per-unit list)."""
+        today = beijing_date(self.clock.now())
+        figures = []
+        for first, last, breakdowns in ((start, end, True),
+                                        (statistics.year_earlier(start), statistics.year_earlier(end), False)):
+            cutoff = statistics.overdue_as_of(last, today)
+            counts = self.readmodel.supervision_counts(first, last, region, today, cutoff, breakdowns=breakdowns)
+            figures.append({**counts, "overdue_as_of": cutoff})
+        return {"from": start.isoformat(), "to": end.isoformat(), "region": region, "as_of": today.isoformat(),
+                **statistics.supervision_summary(*figures)}
+
+    def overdue(self, as_of: date | None = None, unit: str | None = None, region: str = "") -> dict:
+        """The overdue list per unit (the weekly dispatch meeting's): every watch still open on
+        `as_of` (default today) whose deadline is before it."""
+        as_of = as_of or beijing_date(self.clock.now())
+        rows = self.readmodel.overdue_supervisions(as_of, region, unit or None)
+        return {"as_of": as_of.isoformat(), "region": region, "unit": unit or None,
+                **statistics.overdue_by_unit(rows)}
 
 
 def keyed(rows: list[dict], by: str) -> dict[tuple, int]:

@@ -9,6 +9,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
 from reporting.facts import FactUpdate, updates
+from reporting.statistics import ANSWERED_LETTERS, LETTERS
 
 COLUMNS = {
     "petitions": ("petition_id", {
@@ -37,6 +38,20 @@ COLUMNS = {
         "resolved_on": "date", "terminated_on": "date"}),
     # one row per month a backlog case went without review; its region and period are its case's (a join)
     "backlog_missed_reviews": ("review_id", {"case_id": "uuid", "month": "text", "leader_id": "text"}),
+    # one row per supervision (督查督办: a watched limit or a matter taken up by hand); its unit and
+    # deadline are the latest (a re-routing or an extension moves them)
+    "supervisions": ("supervision_id", {
+        "kind": "text", "subject_id": "text", "petition_id": "uuid", "unit_id": "text", "region_code": "text",
+        "deadline": "date", "manual": "boolean", "opened_on": "date", "closed_on": "date",
+        "closed_on_time": "boolean"}),
+    # one row per letter a supervision issued (提醒函, 预警函, 督办函, 问责建议函), with its answer
+    "letters": ("letter_id", {
+        "supervision_id": "uuid", "letter": "text", "unit_id": "text", "region_code": "text", "issued_on": "date",
+        "reply_by": "date", "answered_on": "date", "answered_on_time": "boolean", "adopted": "boolean"}),
+    # one row per listed supervision (挂牌督办)
+    "listings": ("listing_id", {
+        "target": "text", "target_id": "text", "unit_id": "text", "region_code": "text",
+        "correction_deadline": "date", "listed_on": "date", "lifted_on": "date", "lifted_on_time": "boolean"}),
 }
 INDEXES = ("CREATE INDEX IF NOT EXISTS {pfx}petitions_received ON {schema}.{pfx}petitions (received_on, region_code)",
            "CREATE INDEX IF NOT EXISTS {pfx}assignments_petition ON {schema}.{pfx}assignments (petition_id)",
@@ -45,7 +60,11 @@ INDEXES = ("CREATE INDEX IF NOT EXISTS {pfx}petitions_received ON {schema}.{pfx}
            "CREATE INDEX IF NOT EXISTS {pfx}mediation_layers_of ON {schema}.{pfx}mediation_layers (mediation_id)",
            "CREATE INDEX IF NOT EXISTS {pfx}backlog_cases_designated ON {schema}.{pfx}backlog_cases "
            "(designated_on, region_code)",
-           "CREATE INDEX IF NOT EXISTS {pfx}backlog_missed_reviews_of ON {schema}.{pfx}backlog_missed_reviews (case_id)")
+           "CREATE INDEX IF NOT EXISTS {pfx}backlog_missed_reviews_of ON {schema}.{pfx}backlog_missed_reviews (case_id)",
+           "CREATE INDEX IF NOT EXISTS {pfx}supervisions_deadline ON {schema}.{pfx}supervisions (deadline, region_code)",
+           "CREATE INDEX IF NOT EXISTS {pfx}letters_issued ON {schema}.{pfx}letters (issued_on, region_code)",
+           "CREATE INDEX IF NOT EXISTS {pfx}letters_of ON {schema}.{pfx}letters (supervision_id)",
+           "CREATE INDEX IF NOT EXISTS {pfx}listings_listed ON {schema}.{pfx}listings (listed_on, region_code)")
 
 
 class StatisticsReadModel(PostgresTrackingRecorder):
@@ -271,6 +290,85 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                              "GROUP BY 1 ORDER BY 1").format(figures, cases, designated), params)
             counts["by_region"] = [dict(r) for r in curs.fetchall()]
         return counts
+
+    def supervision_counts(self, start: date, end: date, region: str, as_of: date, overdue_as_of: date,
+                           breakdowns: bool = True) -> dict:
+        """Supervision in the period (statistics.supervision_rates): the letters issued in it, per
+        letter and, with breakdowns, per unit, and how they were answered (unanswered past the reply
+        date as of `as_of`); the watches open past their deadline as of `overdue_as_of` and those
+        closed late in the period; listings listed and lifted in it, and still listed as of
+        `overdue_as_of`."""
+        params = {"start": start, "end": end, "region": region + "%", "as_of": as_of, "cutoff": overdue_as_of,
+                  "answered": list(ANSWERED_LETTERS)}
+        issued = SQL("l.issued_on BETWEEN %(start)s AND %(end)s AND l.region_code LIKE %(region)s")
+        letters = self.table("letters")
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT l.letter, count(*) AS n FROM {} l WHERE {} GROUP BY 1")
+                         .format(letters, issued), params)
+            counts = {"by_letter": {row["letter"]: row["n"] for row in curs.fetchall()}}
+            curs.execute(SQL("""
+                SELECT count(*) FILTER (WHERE l.answered_on IS NOT NULL) AS answered,
+                       count(*) FILTER (WHERE l.answered_on_time) AS answered_on_time,
+                       count(*) FILTER (WHERE l.answered_on IS NULL AND l.reply_by < %(as_of)s)
+                           AS unanswered_overdue
+                FROM {} l WHERE {} AND l.letter = ANY(%(answered)s)
+            """).format(letters, issued), params)
+            counts.update(curs.fetchone())
+            curs.execute(SQL("""
+                SELECT count(*) FILTER (WHERE l.answered_on IS NOT NULL) AS recommendations_answered,
+                       count(*) FILTER (WHERE l.adopted) AS recommendations_adopted
+                FROM {} l WHERE {} AND l.letter = 'recommendation'
+            """).format(letters, issued), params)
+            counts.update(curs.fetchone())
+            # Overdue: open on the day (not closed by then) with the deadline before it, or closed
+            # late in the period (the watch's own on_time: closed on or before the deadline).
+            curs.execute(SQL("""
+                SELECT count(*) FILTER (WHERE s.opened_on <= %(cutoff)s AND s.deadline < %(cutoff)s
+                                        AND (s.closed_on IS NULL OR s.closed_on > %(cutoff)s)) AS overdue_open,
+                       count(*) FILTER (WHERE s.closed_on BETWEEN %(start)s AND %(end)s
+                                        AND NOT s.closed_on_time) AS closed_late
+                FROM {} s WHERE s.region_code LIKE %(region)s
+            """).format(self.table("supervisions")), params)
+            counts.update(curs.fetchone())
+            curs.execute(SQL("""
+                SELECT count(*) FILTER (WHERE t.listed_on BETWEEN %(start)s AND %(end)s) AS listed,
+                       count(*) FILTER (WHERE t.lifted_on BETWEEN %(start)s AND %(end)s) AS lifted,
+                       count(*) FILTER (WHERE t.lifted_on BETWEEN %(start)s AND %(end)s AND t.lifted_on_time)
+                           AS lifted_on_time,
+                       count(*) FILTER (WHERE t.listed_on <= %(cutoff)s
+                                        AND (t.lifted_on IS NULL OR t.lifted_on > %(cutoff)s)) AS still_listed
+                FROM {} t WHERE t.region_code LIKE %(region)s
+            """).format(self.table("listings")), params)
+            counts.update(curs.fetchone())
+            if not breakdowns:
+                return counts
+            curs.execute(SQL("SELECT l.unit_id, l.letter, count(*) AS n FROM {} l WHERE {} GROUP BY 1, 2")
+                         .format(letters, issued), params)
+            by_unit: dict[str, dict[str, int]] = {}
+            for row in curs.fetchall():
+                by_unit.setdefault(row["unit_id"], {})[row["letter"]] = row["n"]
+            counts["by_unit"] = by_unit
+        return counts
+
+    def overdue_supervisions(self, as_of: date, region: str, unit: str | None) -> list[dict]:
+        """Every watch open on `as_of` (opened by then, not closed by then) whose deadline is before
+        it, with the highest letter issued by then (statistics.overdue_by_unit)."""
+        params = {"as_of": as_of, "region": region + "%", "unit": unit, "ladder": list(LETTERS)}
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("""
+                SELECT s.supervision_id::text AS supervision_id, s.unit_id, s.kind, s.subject_id,
+                       s.petition_id::text AS petition_id, s.region_code, s.deadline::text AS deadline,
+                       s.manual, %(as_of)s::date - s.deadline AS days_overdue,
+                       (SELECT l.letter FROM {} l
+                        WHERE l.supervision_id = s.supervision_id AND l.issued_on <= %(as_of)s
+                        ORDER BY array_position(%(ladder)s::text[], l.letter) DESC LIMIT 1) AS highest_letter
+                FROM {} s
+                WHERE s.opened_on <= %(as_of)s AND s.deadline < %(as_of)s
+                  AND (s.closed_on IS NULL OR s.closed_on > %(as_of)s)
+                  AND s.region_code LIKE %(region)s AND (%(unit)s::text IS NULL OR s.unit_id = %(unit)s::text)
+                ORDER BY s.unit_id, s.deadline, s.subject_id
+            """).format(self.table("letters"), self.table("supervisions")), params)
+            return [dict(row) for row in curs.fetchall()]
 
     def repeats(self, start: date, end: date, region: str, limit: int) -> dict:
         """Repeat petitions (重复信访) received in the period: totals, and the petitioners and the

@@ -181,6 +181,89 @@ def backlog_summary(current: dict, previous: dict) -> dict:
     return {**this, "previous_year": last, "yoy": changes}
 
 
+# -- supervision (督查督办) ---------------------------------------------------------------------------
+# The four letters in escalating order (四函递进), as supervision's published language names them.
+LETTERS = ("reminder", "warning", "supervision", "recommendation")
+# The letters that ask for a written answer by their reply date: a warning's report, a supervision
+# letter's result, an accountability recommendation's feedback. A reminder asks for the limit to be
+# met (its reply date is the limit itself), which closing the watch shows, not an answer.
+ANSWERED_LETTERS = ("warning", "supervision", "recommendation")
+SUPERVISION_COUNT_KEYS = ("issued", "overdue", "overdue_open", "closed_late", "listed", "lifted",
+                          "lifted_on_time", "still_listed", "answered", "answered_on_time", "answered_late",
+                          "unanswered_overdue", "recommendations_answered", "recommendations_adopted")
+
+
+def overdue_as_of(end: date, today: date) -> date:
+    """Watches are judged overdue as of the period's end, or today when the period is not over."""
+    return min(end, today)
+
+
+def _letters(counts: dict) -> dict[str, int]:
+    return {letter: counts.get(letter, 0) for letter in LETTERS}
+
+
+def unit_letters(by_unit: dict[str, dict[str, int]]) -> list[dict]:
+    """Letters per unit they went to, each letter counted (0 when none); most letters first."""
+    rows = [{"unit_id": unit, **_letters(counts), "issued": sum(counts.values())} for unit, counts in by_unit.items()]
+    return sorted(rows, key=lambda r: (-r["issued"], r["unit_id"]))
+
+
+def supervision_rates(c: dict) -> dict:
+    """`c` holds the counts of a period (readmodel.supervision_counts); the per-unit letters when
+    it has them."""
+    by_letter = _letters(c.get("by_letter", {}))
+    answered, on_time = c["answered"], c["answered_on_time"]
+    figures = {
+        "overdue_as_of": c["overdue_as_of"].isoformat(),
+        "issued": sum(by_letter.values()),
+        "by_letter": by_letter,
+        # open past the deadline as of overdue_as_of, plus closed late (after the deadline) in the period
+        "overdue": c["overdue_open"] + c["closed_late"],
+        "overdue_open": c["overdue_open"],
+        "closed_late": c["closed_late"],
+        "listed": c["listed"], "lifted": c["lifted"], "lifted_on_time": c["lifted_on_time"],
+        "still_listed": c["still_listed"],
+        # letters asking for a written answer, issued in the period: answered on time ÷ (answered +
+        # unanswered past the reply date), an answer never given counting as a late one
+        "answered": answered, "answered_on_time": on_time, "answered_late": answered - on_time,
+        "unanswered_overdue": c["unanswered_overdue"],
+        "response_timeliness_rate": ratio(on_time, answered + c["unanswered_overdue"]),
+        # accountability recommendations issued in the period: adopted ÷ answered (written feedback)
+        "recommendations_answered": c["recommendations_answered"],
+        "recommendations_adopted": c["recommendations_adopted"],
+        "adoption_rate": ratio(c["recommendations_adopted"], c["recommendations_answered"]),
+    }
+    if "by_unit" in c:
+        figures["by_unit"] = unit_letters(c["by_unit"])
+    return figures
+
+
+def supervision_summary(current: dict, previous: dict) -> dict:
+    this, last = supervision_rates(current), supervision_rates(previous)
+    changes = {k: yoy(this[k], last[k]) for k in SUPERVISION_COUNT_KEYS}
+    changes["by_letter"] = {k: yoy(this["by_letter"][k], last["by_letter"][k]) for k in LETTERS}
+    return {**this, "previous_year": last, "yoy": changes}
+
+
+def _highest(letter: str | None) -> int:
+    return LETTERS.index(letter) if letter in LETTERS else -1
+
+
+def overdue_by_unit(rows: list[dict]) -> dict:
+    """The overdue list for the dispatch meeting: each unit's overdue watches, the longest overdue
+    first; units with the most overdue items first."""
+    units: dict[str, list[dict]] = {}
+    for row in rows:
+        item = {k: v for k, v in row.items() if k != "unit_id"}
+        units.setdefault(row["unit_id"], []).append(item)
+    grouped = [{"unit_id": unit, "overdue": len(items),
+                "items": sorted(items, key=lambda i: (-i["days_overdue"], -_highest(i["highest_letter"]),
+                                                      i["subject_id"]))}
+               for unit, items in units.items()]
+    grouped.sort(key=lambda u: (-u["overdue"], u["unit_id"]))
+    return {"overdue": len(rows), "units": grouped}
+
+
 def year_earlier(day: date) -> date:
     try:
         return day.replace(year=day.year - 1)

@@ -505,6 +505,20 @@ class GatewayService(Observable):
         return _json(200, schema(c.BacklogStatsSchema).dump(
             self.reporting.backlog_statistics(q["start"].isoformat(), q["end"].isoformat(), q["region"])))
 
+    @http("GET", "/api/stats/supervision")
+    @endpoint
+    def supervision_statistics(self, request):
+        q = schema(c.SupervisionStatsQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.SupervisionStatsSchema).dump(
+            self.reporting.supervision_statistics(q["start"].isoformat(), q["end"].isoformat(), q["region"])))
+
+    @http("GET", "/api/supervision/overdue")
+    @endpoint
+    def overdue_supervisions(self, request):
+        q = schema(c.OverdueQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.OverdueListSchema).dump(self.reporting.overdue_supervisions(
+            q["as_of"].isoformat() if q["as_of"] else None, q["unit"], q["region"])))
+
     def health_status(self):
         return {"service": self.name}
 

@@ -112,6 +112,11 @@ OPERATIONS = [
     ("get", "/api/stats/backlog", "Backlog cases (信访积案) designated in the period: owned, resolved, by leader and "
      "region, leader-owned resolution rate against the 85% target", None, c.BacklogStatsQuerySchema, "200",
      c.BacklogStatsSchema),
+    ("get", "/api/stats/supervision", "Supervision (督查督办) in the period: letters by kind and unit, overdue watches, "
+     "listings, response timeliness and recommendation adoption", None, c.SupervisionStatsQuerySchema, "200",
+     c.SupervisionStatsSchema),
+    ("get", "/api/supervision/overdue", "The overdue list per unit for the dispatch meeting: watches still open past "
+     "their deadline, with the highest letter issued", None, c.OverdueQuerySchema, "200", c.OverdueListSchema),
     ("get", "/api/dead-letters", "Messages from other agencies that were refused, with the reason", None,
      c.DeadLetterQuerySchema, "200", c.DeadLetterPageSchema),
     ("post", "/api/dead-letters/{id}/resubmit", "Process a refused message again once its sender fixed it",

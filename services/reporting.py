@@ -1,4 +1,5 @@
-"""Reporting service (统计): projects intake's, dispatch's, mediation's and ownership's events into statistics."""
+"""Reporting service (统计): projects intake's, dispatch's, mediation's, ownership's and supervision's
+events into statistics."""
 from datetime import date
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
@@ -13,7 +14,7 @@ from shared.commands import command, command_rpc
 from shared.context import Context
 from shared.endpoints import Following, Observable
 
-SOURCES = ("intake", "dispatch", "mediation", "ownership")
+SOURCES = ("intake", "dispatch", "mediation", "ownership", "supervision")
 
 
 def build(env, settings):
@@ -52,6 +53,16 @@ class ReportingService(Following, Observable):
     def backlog_statistics(self, start, end, region=""):
         return self.context.app.backlog(date.fromisoformat(start), date.fromisoformat(end), region)
 
+    @command_rpc
+    @command("supervision_statistics")
+    def supervision_statistics(self, start, end, region=""):
+        return self.context.app.supervision(date.fromisoformat(start), date.fromisoformat(end), region)
+
+    @command_rpc
+    @command("overdue_supervisions")
+    def overdue_supervisions(self, as_of=None, unit=None, region=""):
+        return self.context.app.overdue(date.fromisoformat(as_of) if as_of else None, unit, region)
+
     @rpc
     def rebuild(self):
         """Empties the statistics and reprocesses every source from its first event."""
@@ -76,3 +87,7 @@ class ReportingService(Following, Observable):
     @event_handler("ownership", "#")
     def on_ownership_event(self, envelope):
         self.context.receive("ownership", envelope)
+
+    @event_handler("supervision", "#")
+    def on_supervision_event(self, envelope):
+        self.context.receive("supervision", envelope)

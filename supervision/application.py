@@ -12,7 +12,7 @@ from supervision.domain import LIMITS, MANUAL_TRIGGERS, Supervision, supervision
 from supervision.ladder import LadderPolicy, letter_due, next_look
 from supervision.listing import ListedSupervision
 from shared.application import ContextApplication
-from shared.clock import Clock, SystemClock, beijing_date, when
+from shared.clock import Clock, SystemClock, beijing_date, moment, when
 from shared.due import DueCalendar
 from shared.errors import InvalidCommand, NotFound
 from shared.units import UnitDirectory
@@ -69,7 +69,8 @@ class SupervisionApplication(ContextApplication):
         for action, kind, subject, fields in feed.actions(envelope):
             watch = self._get(supervision_id_for(kind, subject))
             if action in ("open", "open_or_move") and watch is None:
-                watch = self._open(kind, subject, fields)
+                watch = self._open(kind, subject, fields, opened_at=moment(envelope["time"]),
+                                   note=fields.get("note", ""))
                 processing.collect_events(watch, self.looks.schedule(watch.id, watch.at_risk_on))
             elif action in ("move", "open_or_move") and watch is not None:
                 deadline = fields.get("deadline", watch.deadline)
@@ -108,6 +109,10 @@ class SupervisionApplication(ContextApplication):
             if watch is None or watch.status == "closed":
                 return False
             letter = letter_due(as_of, watch.deadline, watch.at_risk_on, watch.letters)
+            if letter and not self.calendar.is_working_day(as_of):
+                # Letters go out on working days [L]: this one waits for the next day.
+                self.save(self.looks.schedule(watch.id, as_of + timedelta(days=1)))
+                return False
             if letter:
                 watch.issue(letter, as_of, self.ladder.reply_by(letter, as_of, watch.deadline, self.calendar))
                 issued.append(letter)
@@ -147,8 +152,10 @@ class SupervisionApplication(ContextApplication):
         watch = self._open(trigger, subject_id, {"deadline": deadline, "region_code": region_code, "unit_id": unit,
                                                  "petition_id": str(petition_id) if petition_id else None},
                            opened_at=at, note=note.strip(), manual=True)
-        watch.issue("supervision", on, self.ladder.reply_by("supervision", on, deadline, self.calendar))
-        following = next_look(on, watch.deadline, watch.at_risk_on, watch.letters)
+        # Letters go out on working days [L]: taken up on a rest day, it is dated the next working one.
+        issued_on = self.calendar.first_working_day_from(on)
+        watch.issue("supervision", issued_on, self.ladder.reply_by("supervision", issued_on, deadline, self.calendar))
+        following = next_look(issued_on, watch.deadline, watch.at_risk_on, watch.letters)
         self.save(watch, self.looks.schedule(watch.id, following))
         return watch
 

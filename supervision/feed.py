@@ -54,13 +54,20 @@ def actions(envelope: dict) -> list[tuple]:
     if kind == "mediation.escalated":
         if d.get("deadline"):
             return [("open_or_move", "mediation", d["mediation_id"], {
-                "deadline": date.fromisoformat(d["deadline"]), "region_code": None, "unit_id": None,
-                "petition_id": None})]
+                "deadline": date.fromisoformat(d["deadline"]), "region_code": d.get("region_code"), "unit_id": None,
+                "petition_id": petition})]
         return [("close", "mediation", d["mediation_id"], {"at": moment(d["escalated_at"]), "reason": kind})]
     if kind == "ownership.review_missed":
+        # Addressed to the region's petition bureau, which answers for the case; the leader is named.
         return [("open", "monthly_review", f"{d['case_id']}:{d['month']}", {
-            "deadline": _end_of_month(d["month"]), "region_code": d["region_code"], "unit_id": d.get("leader_id"),
-            "petition_id": petition})]
+            "deadline": _end_of_month(d["month"]), "region_code": d["region_code"], "unit_id": None,
+            "petition_id": petition,
+            "note": f"包案领导（{d.get('leader_id') or '未确定'}）{d['month']}未开展月度评估。"})]
+    if kind in ("ownership.resolved", "ownership.terminated"):
+        # The case is over: its months still waiting for a review will never get one.
+        at = moment(d.get("resolved_at") or d["terminated_at"])
+        return [("close", "monthly_review", f"{d['case_id']}:{month}", {"at": at, "reason": kind})
+                for month in d.get("unreviewed_months") or ()]
     if kind == "ownership.month_reviewed":
         return [("close", "monthly_review", f"{d['case_id']}:{d['month']}",
                  {"at": moment(d["reviewed_on"]), "reason": kind})]

@@ -4,7 +4,7 @@ A limit near its end gets a reminder (提醒函, `at_risk_working_days` before i
 warning (预警函); still overdue when the warning's reply deadline has passed, a supervision letter
 (督办函); still overdue after that one's, an accountability recommendation (问责建议函), on which the
 unit gives written feedback within 30 days (《信访条例》第三十六条). One step per day at most, so
-each letter has its own day.
+each letter has its own day; letters go out on working days only [L].
 """
 from __future__ import annotations
 
@@ -43,21 +43,22 @@ class LadderPolicy:
             return calendar.add_working_days(issued_on, self.warning_reply_working_days)
         if letter == "supervision":
             return calendar.add_working_days(issued_on, self.supervision_reply_working_days)
-        return issued_on + timedelta(days=FEEDBACK_DAYS)
+        return calendar.calendar_deadline(issued_on, FEEDBACK_DAYS)
 
 
 def letter_due(as_of: date, deadline: date, at_risk_on: date, issued: dict) -> str | None:
-    """The one letter to issue on `as_of`, given the letters already issued (kind → {reply_by})."""
-    if as_of > deadline:
-        if "warning" not in issued and "supervision" not in issued:
-            return "warning"
-        if "supervision" not in issued and as_of > issued["warning"]["reply_by"]:
-            return "supervision"
-        if ("supervision" in issued and "recommendation" not in issued
-                and as_of > issued["supervision"]["reply_by"]):
-            return "recommendation"
+    """The one letter to issue on `as_of`, given the letters already issued (kind → {reply_by}).
+    Past a warning the ladder goes by the letters' reply deadlines (a manual supervision starts with
+    its supervision letter, whatever its correction deadline)."""
+    if "recommendation" in issued:
         return None
-    if as_of >= at_risk_on and "reminder" not in issued and "warning" not in issued:
+    if "supervision" in issued:
+        return "recommendation" if as_of > issued["supervision"]["reply_by"] else None
+    if "warning" in issued:
+        return "supervision" if as_of > issued["warning"]["reply_by"] else None
+    if as_of > deadline:
+        return "warning"
+    if as_of >= at_risk_on and "reminder" not in issued:
         return "reminder"
     return None
 

@@ -25,8 +25,12 @@ def letters(watch: Supervision, unit_name) -> list[dict]:
         letter = watch.letters.get(kind)
         if letter is None:
             continue
-        facts = (f"经查，{'信访事项' if watch.petition_id else '事项'}（编号 {watch.subject_id}）的{subject}"
-                 f"为{chinese_date(letter['deadline'])}。" + (f"{watch.note}" if watch.note else ""))
+        if watch.manual:
+            facts = (f"经查，事项（编号 {watch.subject_id}）存在{subject}问题：{watch.note}"
+                     f"整改期限为{chinese_date(letter['deadline'])}。")
+        else:
+            facts = (f"经查，{'信访事项' if watch.petition_id else '事项'}（编号 {watch.subject_id}）的{subject}"
+                     f"为{chinese_date(letter['deadline'])}。" + (watch.note or ""))
         notice = Notice(kind, f"信访事项{LETTER_NAMES[kind]}", letter["issued_on"], ISSUER, (
             facts, ASK[kind].format(reply=chinese_date(letter["reply_by"])), f"依据：{BASIS[kind]}"))
         documents.append(plain({**notice.document(unit_name(letter["unit_id"])), "response": letter["response"],

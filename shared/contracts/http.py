@@ -853,3 +853,113 @@ class ListedSupervisionSchema(Schema):
     listed_at = fields.String()
     lifted = fields.Dict(allow_none=True)
     history = fields.List(fields.Dict())
+
+
+# -- supervision statistics (督查督办统计) and the overdue list ------------------------------------
+class SupervisionStatsQuerySchema(PeriodQuerySchema):
+    """The letters issued, watches overdue and listings of the period (from, to) and region (a
+    region-code prefix)."""
+
+
+class LetterCountsSchema(Schema):
+    reminder = fields.Integer(metadata={"description": "提醒函"})
+    warning = fields.Integer(metadata={"description": "预警函"})
+    supervision = fields.Integer(metadata={"description": "督办函"})
+    recommendation = fields.Integer(metadata={"description": "问责建议函"})
+
+
+class UnitLettersSchema(LetterCountsSchema):
+    unit_id = fields.String(metadata={"description": "the unit the letters went to"})
+    issued = fields.Integer()
+
+
+class SupervisionFiguresSchema(Schema):
+    overdue_as_of = fields.String(metadata={"description": "the day overdue is judged on: the period's end, "
+                                                           "or today when the period is not over"})
+    issued = fields.Integer(metadata={"description": "letters issued in the period"})
+    by_letter = fields.Nested(LetterCountsSchema)
+    by_unit = fields.List(fields.Nested(UnitLettersSchema), metadata={
+        "description": "letters per unit, most first; not in previous_year"})
+    overdue = fields.Integer(metadata={"description": "overdue_open + closed_late"})
+    overdue_open = fields.Integer(metadata={"description": "watches open on overdue_as_of past their deadline"})
+    closed_late = fields.Integer(metadata={"description": "watches closed in the period after their deadline"})
+    listed = fields.Integer(metadata={"description": "listings (挂牌督办) made in the period"})
+    lifted = fields.Integer(metadata={"description": "listings lifted in the period"})
+    lifted_on_time = fields.Integer(metadata={"description": "of those, by the correction deadline"})
+    still_listed = fields.Integer(metadata={"description": "listings not lifted on overdue_as_of"})
+    answered = fields.Integer(metadata={"description": "warnings, supervision letters and recommendations "
+                                                      "issued in the period and answered"})
+    answered_on_time = fields.Integer()
+    answered_late = fields.Integer()
+    unanswered_overdue = fields.Integer(metadata={"description": "not answered, the reply date passed (today)"})
+    response_timeliness_rate = fields.Float(allow_none=True, metadata={
+        "description": "answered_on_time ÷ (answered + unanswered_overdue); null when none"})
+    recommendations_answered = fields.Integer(metadata={"description": "recommendations with written feedback"})
+    recommendations_adopted = fields.Integer()
+    adoption_rate = fields.Float(allow_none=True, metadata={
+        "description": "recommendations_adopted ÷ recommendations_answered; null when none"})
+
+
+class SupervisionChangesSchema(Schema):
+    issued = fields.Float(allow_none=True)
+    by_letter = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    overdue = fields.Float(allow_none=True)
+    overdue_open = fields.Float(allow_none=True)
+    closed_late = fields.Float(allow_none=True)
+    listed = fields.Float(allow_none=True)
+    lifted = fields.Float(allow_none=True)
+    lifted_on_time = fields.Float(allow_none=True)
+    still_listed = fields.Float(allow_none=True)
+    answered = fields.Float(allow_none=True)
+    answered_on_time = fields.Float(allow_none=True)
+    answered_late = fields.Float(allow_none=True)
+    unanswered_overdue = fields.Float(allow_none=True)
+    recommendations_answered = fields.Float(allow_none=True)
+    recommendations_adopted = fields.Float(allow_none=True)
+
+
+class SupervisionStatsSchema(SupervisionFiguresSchema):
+    start = fields.String(attribute="from", data_key="from")
+    end = fields.String(attribute="to", data_key="to")
+    region = fields.String()
+    as_of = fields.String(metadata={"description": "today: unanswered letters are judged on it"})
+    previous_year = fields.Nested(SupervisionFiguresSchema, metadata={
+        "description": "the same figures for the same period a year earlier (without by_unit)"})
+    yoy = fields.Nested(SupervisionChangesSchema, metadata={
+        "description": "year-on-year change of each count: (this − last) ÷ last; null when last is 0"})
+
+
+class OverdueQuerySchema(Schema):
+    """The overdue list (超期清单) for the dispatch meeting."""
+    as_of = fields.Date(validate=_period_date, load_default=None, allow_none=True,
+                        metadata={"description": "default today"})
+    unit = Text(load_default=None, validate=validate.Length(min=1, max=64),
+                metadata={"description": "one unit's items only"})
+    region = Text(load_default="", validate=REGION_PREFIX)
+
+
+class OverdueItemSchema(Schema):
+    supervision_id = fields.String()
+    kind = fields.String(metadata={"description": "the limit watched, or a manual trigger"})
+    subject_id = fields.String()
+    petition_id = fields.String(allow_none=True)
+    region_code = fields.String()
+    deadline = fields.String()
+    days_overdue = fields.Integer(metadata={"description": "calendar days from the deadline to as_of"})
+    highest_letter = fields.String(allow_none=True, metadata={
+        "description": "the highest letter issued by as_of: reminder, warning, supervision, recommendation"})
+    manual = fields.Boolean()
+
+
+class OverdueUnitSchema(Schema):
+    unit_id = fields.String()
+    overdue = fields.Integer()
+    items = fields.List(fields.Nested(OverdueItemSchema), metadata={"description": "longest overdue first"})
+
+
+class OverdueListSchema(Schema):
+    as_of = fields.String()
+    region = fields.String()
+    unit = fields.String(allow_none=True)
+    overdue = fields.Integer()
+    units = fields.List(fields.Nested(OverdueUnitSchema), metadata={"description": "most overdue items first"})

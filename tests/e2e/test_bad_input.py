@@ -8,21 +8,25 @@ aimed at reads exactly as before. An unknown or malformed id in the path is answ
 import copy
 import json
 import time
+from datetime import date, timedelta
 
 import pytest
 import requests
 
+from supervision.domain import supervision_id_for
 from tests import support
 
 REGION = "530102"  # a county no other end-to-end test counts in its statistics
 EVENT_STORES = ("intake.intake_events", "dispatch.dispatch_events", "mediation.mediation_events",
-                "ownership.ownership_events")
+                "ownership.ownership_events", "supervision.supervision_events")
 UNIT = "<unit of the assignment>"  # replaced by the real unit before sending
 REVIEWER = "<unit answering the review>"  # replaced by the reviewing body before sending
 PETITION = "<a petition that is no backlog case yet>"  # replaced by the registered petition's id
 PLACEHOLDERS = {UNIT: "unit", REVIEWER: "reviewer", PETITION: "registered"}  # placeholder → key of `world`
 CO_UNIT = "etkqq-zhujian"  # a unit that region 530102 never routes to: a possible co-handling unit
 MEDIATOR = "med-etkqq-01"  # in the expert pool (shared/reference/mediators.json)
+SUPERVISED = "etkqq-ziranziyuan"  # the unit the world's manual supervisions and listing address
+AHEAD = (date.today() + timedelta(days=60)).isoformat()  # a correction deadline still to come
 DELETE = object()
 TIMEOUT = 30
 
@@ -196,8 +200,23 @@ POSTS = {
     "termination": ("/api/backlog-cases/{designated}/termination", {"reason": "信访人已去世，无法继续化解"},
                     "/api/backlog-cases/{designated}"),
     "backlog-sweep": ("/api/backlog-sweep", {"as_of": "2026-11-01"}, None),
+    # supervision (督查督办); the subject of "supervision-open" is never taken up, so its deadline is checked
+    "supervision-open": ("/api/supervisions", {"trigger": "buck_passing", "subject_id": "bad-input-never-opened",
+                                               "unit": SUPERVISED, "region_code": REGION, "deadline": AHEAD,
+                                               "note": "两局互相推诿，三个月未答复"}, None),
+    "response": ("/api/supervisions/{supervised}/responses",
+                 {"letter": "supervision", "unit": SUPERVISED, "text": "已成立专班，限期整改"},
+                 "/api/supervisions/{supervised}"),
+    "closure": ("/api/supervisions/{closable}/closure", {"reason": "已纠正，督办事项办结"},
+                "/api/supervisions/{closable}"),
+    "supervision-scan": ("/api/supervision-scan", {"as_of": "2026-11-01"}, None),
+    "listing": ("/api/listings", {"target": "unit", "target_id": SUPERVISED, "unit": SUPERVISED,
+                                  "region_code": REGION, "reason": "多次督办仍拖延", "correction_deadline": AHEAD},
+                None),
+    "lifting": ("/api/listings/{listed}/lifting", {"correction": "已完成整改并通报"}, "/api/listings/{listed}"),
 }
-WITHOUT_ID = ("register", "expiry", "mediation-open", "designate", "backlog-sweep")
+WITHOUT_ID = ("register", "expiry", "mediation-open", "designate", "backlog-sweep", "supervision-open",
+              "supervision-scan", "listing")
 VALID = {endpoint: body for endpoint, (_, body, _) in POSTS.items()}
 
 
@@ -252,6 +271,16 @@ def command(system, assignment: dict, action: str, body: dict) -> dict:
     return answer.json()
 
 
+def created(system, path: str, body: dict) -> str:
+    answer = send(system, path, body)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"]
+
+
+def found(system, path: str) -> bool:
+    return requests.get(system.url(path), timeout=TIMEOUT).status_code == 200
+
+
 @pytest.fixture(scope="module")
 def world(system):
     """A petition and assignments in the state where a valid command to each endpoint would write."""
@@ -291,8 +320,25 @@ def world(system):
     assert {key: case["status"] for key, case in cases.items()} == {
         "designated": "designated", "owned": "owned", "complete": "owned"}, cases
     assert cases["complete"]["missing_for_resolution"] == {}, cases["complete"]
+    manual = VALID["supervision-open"]
+    supervised = created(system, "/api/supervisions",       # a supervision letter issued at once, not answered
+                         {**manual, "trigger": "non_compliant_handling", "subject_id": assigned["id"]})
+    closable = created(system, "/api/supervisions", {**manual, "trigger": "delay", "subject_id": assigned["id"]})
+    views = {key: get_json(system, f"/api/supervisions/{s}") for key, s in (("supervised", supervised),
+                                                                             ("closable", closable))}
+    letters = {key: [(x["letter"], x["unit_id"], x["response"]) for x in v["letters"]] for key, v in views.items()}
+    assert letters == {key: [("supervision", SUPERVISED, None)] for key in views}, views
+    listed = created(system, "/api/listings", VALID["listing"])  # not lifted
+    # Supervision opens a watch from every petition, assignment and review above: wait for the last
+    # ones, then for every service to fall quiet.
+    watched = str(supervision_id_for("acceptance", registered))
+    watches = [f"/api/supervisions/{supervision_id_for(kind, subject)}" for kind, subject in
+               [("acceptance", case["petition_id"]) for case in cases.values()] +
+               [("acceptance", registered), ("handling", under_review["id"]), ("review", under_review["id"])]]
+    system.wait_until(lambda: all(found(system, watch) for watch in watches), timeout=20)
     settle(system)
-    return {"registered": registered, "assigned": assigned["id"], "unit": assigned["unit"],
+    return {"supervised": supervised, "closable": closable, "listed": listed, "watched": watched,
+            "registered": registered, "assigned": assigned["id"], "unit": assigned["unit"],
             "signed": signed["id"], "replied": replied["id"], "objected": objected["id"],
             "drafted": drafted["id"], "co_handled": co_handled["id"], "under_review": under_review["id"],
             "reviewer": reviewing["reviews"]["review"]["reviewer_unit"],
@@ -339,6 +385,7 @@ SESSION, MH, AG, FAIL = VALID["session"], VALID["mediation-hearing"], VALID["agr
 CONF, CD = VALID["confirmation"], VALID["confirmation-decision"]
 DES, OWN, MEET, CHECK = VALID["designate"], VALID["leader"], VALID["meeting"], VALID["check"]
 REV, RES, TERM = VALID["monthly-review"], VALID["resolution"], VALID["termination"]
+MAN, RESP, LIST = VALID["supervision-open"], VALID["response"], VALID["listing"]
 FIELD_CASES = [  # (endpoint, id, body, *fields the errors must name)
     # POST /api/petitions
     ("register", "missing-channel", without(P, "channel"), "channel"),
@@ -665,6 +712,79 @@ FIELD_CASES = [  # (endpoint, id, body, *fields the errors must name)
     ("backlog-sweep", "as-of-after-today", {"as_of": "2099-12-31"}, "as_of"),
     ("backlog-sweep", "since-in-year-1900", {"as_of": "2026-11-01", "since": "1900-01-01"}, "since"),
     ("backlog-sweep", "number-for-as-of", {"as_of": 20261101}, "as_of"),
+    # POST /api/supervisions
+    ("supervision-open", "missing-trigger", without(MAN, "trigger"), "trigger"),
+    ("supervision-open", "unknown-trigger", changed(MAN, "trigger", "laziness"), "trigger"),
+    ("supervision-open", "watched-limit-as-trigger", changed(MAN, "trigger", "handling"), "trigger"),
+    ("supervision-open", "missing-subject-id", without(MAN, "subject_id"), "subject_id"),
+    ("supervision-open", "empty-subject-id", changed(MAN, "subject_id", ""), "subject_id"),
+    ("supervision-open", "subject-id-too-long", changed(MAN, "subject_id", "s" * 101), "subject_id"),
+    ("supervision-open", "unknown-unit", changed(MAN, "unit", "no-such-unit"), "unit"),
+    ("supervision-open", "number-for-unit", changed(MAN, "unit", 7), "unit"),
+    ("supervision-open", "region-code-5-digits", changed(MAN, "region_code", "53010"), "region_code"),
+    ("supervision-open", "region-code-letters", changed(MAN, "region_code", "abcdef"), "region_code"),
+    ("supervision-open", "missing-deadline", without(MAN, "deadline"), "deadline"),
+    ("supervision-open", "deadline-not-a-date", changed(MAN, "deadline", "end of month"), "deadline"),
+    ("supervision-open", "deadline-impossible-date", changed(MAN, "deadline", "2026-02-30"), "deadline"),
+    ("supervision-open", "deadline-in-the-past", changed(MAN, "deadline", "2020-01-01"), "deadline"),
+    ("supervision-open", "deadline-in-year-1900", changed(MAN, "deadline", "1900-01-01"), "deadline"),
+    ("supervision-open", "number-for-deadline", changed(MAN, "deadline", 20261231), "deadline"),
+    ("supervision-open", "missing-note", without(MAN, "note"), "note"),
+    ("supervision-open", "empty-note", changed(MAN, "note", ""), "note"),
+    ("supervision-open", "blank-note", changed(MAN, "note", " \n "), "note"),
+    ("supervision-open", "petition-id-not-a-uuid", changed(MAN, "petition_id", "not-a-uuid"), "petition_id"),
+    ("supervision-open", "opened-at-naive", changed(MAN, "opened_at", "2026-11-02T09:30:00"), "opened_at"),
+    # POST /api/supervisions/{id}/responses
+    ("response", "missing-letter", without(RESP, "letter"), "letter"),
+    ("response", "unknown-letter-kind", changed(RESP, "letter", "thank_you"), "letter"),
+    ("response", "letter-name-for-kind", changed(RESP, "letter", "督办函"), "letter"),
+    ("response", "missing-unit", without(RESP, "unit"), "unit"),
+    ("response", "number-for-unit", changed(RESP, "unit", 7), "unit"),
+    ("response", "unit-too-long", changed(RESP, "unit", "u" * 65), "unit"),
+    ("response", "missing-text", without(RESP, "text"), "text"),
+    ("response", "empty-text", changed(RESP, "text", ""), "text"),
+    ("response", "blank-text", changed(RESP, "text", "  "), "text"),
+    ("response", "string-for-adopted", changed(RESP, "adopted", "perhaps"), "adopted"),
+    ("response", "responded-at-naive", changed(RESP, "responded_at", "2026-11-20T10:00:00"), "responded_at"),
+    ("response", "responded-before-the-letter", changed(RESP, "responded_at", "2020-01-01T10:00:00+08:00"),
+     "responded_at"),
+    # POST /api/supervisions/{id}/closure
+    ("closure", "missing-reason", {}, "reason"),
+    ("closure", "empty-reason", {"reason": ""}, "reason"),
+    ("closure", "blank-reason", {"reason": " \t "}, "reason"),
+    ("closure", "number-for-reason", {"reason": 0}, "reason"),
+    ("closure", "closed-at-not-a-date", {**VALID["closure"], "closed_at": "2026-02-30T10:00:00+08:00"}, "closed_at"),
+    # POST /api/supervision-scan
+    ("supervision-scan", "as-of-not-a-date", {"as_of": "tomorrow"}, "as_of"),
+    ("supervision-scan", "as-of-impossible-date", {"as_of": "2026-02-30"}, "as_of"),
+    ("supervision-scan", "as-of-after-today", {"as_of": "2099-12-31"}, "as_of"),
+    ("supervision-scan", "as-of-in-year-2100", {"as_of": "2100-01-01"}, "as_of"),
+    ("supervision-scan", "since-in-year-1900", {"as_of": "2026-11-01", "since": "1900-01-01"}, "since"),
+    ("supervision-scan", "number-for-as-of", {"as_of": 20261101}, "as_of"),
+    # POST /api/listings
+    ("listing", "missing-target", without(LIST, "target"), "target"),
+    ("listing", "unknown-listing-target", changed(LIST, "target", "department"), "target"),
+    ("listing", "number-for-target", changed(LIST, "target", 1), "target"),
+    ("listing", "missing-target-id", without(LIST, "target_id"), "target_id"),
+    ("listing", "empty-target-id", changed(LIST, "target_id", ""), "target_id"),
+    ("listing", "unknown-unit", changed(LIST, "unit", "no-such-unit"), "unit"),
+    ("listing", "region-code-letters", changed(LIST, "region_code", "abcdef"), "region_code"),
+    ("listing", "missing-reason", without(LIST, "reason"), "reason"),
+    ("listing", "blank-reason", changed(LIST, "reason", "   "), "reason"),
+    ("listing", "missing-correction-deadline", without(LIST, "correction_deadline"), "correction_deadline"),
+    ("listing", "correction-deadline-not-a-date", changed(LIST, "correction_deadline", "next month"),
+     "correction_deadline"),
+    ("listing", "correction-deadline-impossible-date", changed(LIST, "correction_deadline", "2026-02-30"),
+     "correction_deadline"),
+    ("listing", "correction-deadline-before-the-listing", changed(LIST, "correction_deadline", "2020-01-01"),
+     "correction_deadline"),
+    ("listing", "listed-at-naive", changed(LIST, "listed_at", "2026-11-02T09:30:00"), "listed_at"),
+    # POST /api/listings/{id}/lifting
+    ("lifting", "missing-correction", {}, "correction"),
+    ("lifting", "empty-correction", {"correction": ""}, "correction"),
+    ("lifting", "blank-correction", {"correction": " \n "}, "correction"),
+    ("lifting", "list-for-correction", {"correction": ["已整改"]}, "correction"),
+    ("lifting", "lifted-at-naive", {**VALID["lifting"], "lifted_at": "2026-11-20T10:00:00"}, "lifted_at"),
 ]
 
 BODY_CASES = [pytest.param(endpoint, body, (field,), id=f"{endpoint}-{name}")
@@ -792,6 +912,48 @@ def test_a_petition_or_mediation_id_is_no_backlog_case_id_and_a_case_id_is_200(s
     assert requests.get(system.url(f"/api/petitions/{world['designated']}"), timeout=TIMEOUT).status_code == 404
 
 
+SUPERVISION_VIEWS = ["/api/supervisions/{}", "/api/supervisions/{}/letters", "/api/listings/{}"]
+
+
+@pytest.mark.parametrize("view", SUPERVISION_VIEWS, ids=["supervision", "letters", "listing"])
+@pytest.mark.parametrize("bad_id", [UNKNOWN, *MALFORMED_IDS], ids=["unknown", *MALFORMED_IDS[:3], "long"])
+def test_the_views_of_an_unknown_or_malformed_supervision_or_listing_id_are_404(system, view, bad_id):
+    answer = requests.get(system.url(view.format(bad_id)), timeout=TIMEOUT)
+    assert answer.status_code == 404, answer.text
+    assert "message" in answer.json()
+
+
+def test_another_aggregates_id_is_no_supervision_or_listing_id_and_theirs_are_200(system, world):
+    """The control for the cases above, and a listing is no supervision nor the other way round."""
+    for view, key in [(view, key) for view in SUPERVISION_VIEWS[:2] for key in ("registered", "listed")] + [
+            (SUPERVISION_VIEWS[2], "registered"), (SUPERVISION_VIEWS[2], "supervised")]:
+        answer = requests.get(system.url(view.format(world[key])), timeout=TIMEOUT)
+        assert answer.status_code == 404, f"{view.format(key)}: {answer.text}"
+    assert get_json(system, f"/api/supervisions/{world['supervised']}")["status"] == "watching"
+    letters = get_json(system, f"/api/supervisions/{world['supervised']}/letters")
+    assert letters["supervision_id"] == world["supervised"] and len(letters["letters"]) == 1, letters
+    assert get_json(system, f"/api/listings/{world['listed']}")["lifted"] is None
+
+
+@pytest.mark.parametrize("change", [{"letter": "warning"}, {"letter": "recommendation", "adopted": True},
+                                    {"unit": CO_UNIT}, {"unit": UNIT}],
+                         ids=["warning-never-issued", "recommendation-never-issued", "another-unit",
+                              "the-assignments-unit"])
+def test_an_answer_to_a_letter_never_issued_or_from_another_unit_is_409_and_nothing_written(system, world, change):
+    answer = attempt(system, world, "response", {**VALID["response"], **change})
+    assert answer.status_code == 409, answer.text
+    assert "message" in answer.json()
+
+
+def test_closing_a_watched_limit_by_hand_is_refused_and_nothing_written(system, world):
+    """Only a manual supervision is closed by the office; a watched limit closes when it is met."""
+    watch = f"/api/supervisions/{world['watched']}"
+    before = stored(system, watch)
+    answer = send(system, f"{watch}/closure", VALID["closure"])
+    assert stored(system, watch) == before, f"the refused closure wrote something: {answer.text[:300]}"
+    assert_rejected(answer, ("_schema",))
+
+
 CASE_LISTS = ["/api/backlog-cases", "/api/leaders/leader-etkqq/cases"]
 
 
@@ -847,7 +1009,9 @@ BAD_USER_IDS = {"control-character": "zhang-san\x01", "delete-character": "clerk
 @pytest.mark.parametrize("endpoint", ["register", "acceptance", "sign", "objection", "pre-review",
                                       "review-decision", "expiry", "mediation-request", "mediation-open",
                                       "mediation-party", "consent", "agreement", "confirmation-decision",
-                                      "designate", "leader", "resolution", "termination", "backlog-sweep"])
+                                      "designate", "leader", "resolution", "termination", "backlog-sweep",
+                                      "supervision-open", "response", "closure", "supervision-scan", "listing",
+                                      "lifting"])
 @pytest.mark.parametrize("user", list(BAD_USER_IDS.values()), ids=list(BAD_USER_IDS))
 def test_a_bad_user_header_is_refused_naming_it_and_nothing_written(system, world, endpoint, user):
     """X-User-Id is recorded on every event: a valid command with an unprintable actor writes nothing."""
@@ -892,6 +1056,11 @@ UNSTORABLE = [
                  id="leader-lone-surrogate"),
     pytest.param("meeting", changed(MEET, "notes", "见\x00面"), ("notes",), id="meeting-nul-character"),
     pytest.param("resolution", {"summary": f"化解{SURROGATE}"}, ("summary",), id="resolution-lone-surrogate"),
+    pytest.param("supervision-open", changed(MAN, "note", f"推诿{SURROGATE}"), ("note",),
+                 id="supervision-open-lone-surrogate"),
+    pytest.param("response", changed(RESP, "text", "整\x00改"), ("text",), id="response-nul-character"),
+    pytest.param("listing", changed(LIST, "reason", f"拖延{SURROGATE}"), ("reason",), id="listing-lone-surrogate"),
+    pytest.param("lifting", {"correction": f"整改{SURROGATE}"}, ("correction",), id="lifting-lone-surrogate"),
 ]
 
 

@@ -1,12 +1,13 @@
-"""docs/asyncapi.yaml against what intake, dispatch, mediation and ownership really publish.
+"""docs/asyncapi.yaml against what intake, dispatch, mediation, ownership and supervision really publish.
 
 A whole petition's life runs in memory (no broker, no database), and intake receives one event of
 each type other agencies send, each a real CloudEvents body run through `parse_inbound`; mediation
 takes the disputes handed over to it and runs them to every outcome; ownership designates the
-repeated matter a backlog case and takes it to resolution, and terminates another: every envelope
-the four feeds give must match the message documented for its type, every documented message of
-intake.events, dispatch.events, mediation.events and ownership.events must be sent, and no envelope
-may carry a petitioner's, an agency's party's or a mediation party's personal data, nor free text. The inbound channels and the
+repeated matter a backlog case and takes it to resolution, and terminates another; supervision
+watches every limit, issues each letter on its day and records answers, a manual supervision and a
+listing: every envelope the five feeds give must match the message documented for its type, every
+documented message of the five published channels must be sent, and no envelope may carry a
+petitioner's, an agency's party's or a mediation party's personal data, nor free text. The inbound channels and the
 dead-letter channel must document the queues and headers the code declares and sets.
 """
 import copy
@@ -47,14 +48,20 @@ from shared.errors import Rejected
 from shared.feed import NotificationFeed
 from shared.inbound import DEAD_LETTER_QUEUE, Delivery, InboundConsumer, dead_letter_exchange, inbound_queue
 from shared.reference import load_reference
+from shared.units import Unit, UnitDirectory
 from shared.workdays import configured_calendar
+from supervision.application import SupervisionApplication
+from supervision.domain import LIMITS, supervision_id_for
+from supervision.ladder import LETTERS, LadderPolicy
+from supervision.published import translate as supervision_translate
 from support import REPLY, id_number
 
 DOC_PATH = Path(__file__).resolve().parents[3] / "docs" / "asyncapi.yaml"
 DOC_URI = "urn:xinfang:asyncapi-document"
 ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=BEIJING)  # a Monday
-PUBLISHED_CHANNELS = ("intake.events", "dispatch.events", "mediation.events", "ownership.events")
+PUBLISHED_CHANNELS = ("intake.events", "dispatch.events", "mediation.events", "ownership.events",
+                      "supervision.events")
 
 FIRST = {"name": "测试某某", "id_number": id_number("15062319800101001"), "phone": "13800000001"}
 SECOND = {"name": "另一某某", "id_number": id_number("15062319900202002"), "phone": "13900000002"}
@@ -110,6 +117,18 @@ OWNERSHIP_TEXT = {
     "termination_reason": "信访人已通过诉讼途径解决，终止包案。",
     **{f"meeting_{kind}": f"见面记录（{kind}）：信访人陈述草场被占情况。" for kind in MEETINGS},
     **{f"check_{kind}": f"佐证材料（{kind}）：勘界报告及会议纪要。" for kind in CHECKS},
+}
+
+# Supervision: the units' answers to letters, what the office found, why a unit is listed, what it
+# corrected and why a manual supervision is closed stay in supervision.
+SUPERVISION_TEXT = {
+    "warning_answer": "已完成现场核查，拟于本月底前书面答复信访人。",
+    "recommendation_answer": "已对经办人诫勉谈话，问责建议予以采纳。",
+    "manual_note": "经查，该检举事项在自然资源局与公安局之间往返推诿两个月。",
+    "manual_answer": "已明确由公安局牵头办理，限期办结。",
+    "closure_reason": "公安局已依法办结，督办事项销号。",
+    "listing_reason": "住建局年内多件信访事项逾期未办结，予以挂牌督办。",
+    "correction": "住建局已清理逾期事项并建立办理台账。",
 }
 
 # Mediation: its parties, the dispute, the agreement, sessions and hearings stay in mediation.
@@ -266,7 +285,8 @@ def register(intake, petitioner, **changes):
 
 @pytest.fixture(scope="module")
 def published() -> dict[str, list[dict]]:
-    """Every envelope intake, dispatch and mediation publish over one petition's whole life, by source."""
+    """Every envelope intake, dispatch, mediation, ownership and supervision publish over one petition's
+    whole life, by source."""
     intake = IntakeApplication(ENV, pseudonym_key=b"k", clock=FixedClock(NOW),
                                agency_categories={"劳动保障": "labour_dispute"})
     ref = load_reference()
@@ -288,6 +308,18 @@ def published() -> dict[str, list[dict]]:
         ("intake", intake, intake_translate), ("dispatch", dispatch, dispatch_translate),
         ("mediation", mediation, mediation_translate))]
     ownership_to_intake = Link(intake, "ownership", ownership, ownership_translate)
+    # Supervision as services/supervision.py builds it, following intake, dispatch, mediation and
+    # ownership (its deadline watch); it scans for the letters due on a day no later than today.
+    supervision = SupervisionApplication(ENV, units=UnitDirectory([Unit(**u) for u in ref.units]),
+                                         policy=LadderPolicy.from_settings(ref.policy["supervision"]), clock=clock,
+                                         calendar=configured_calendar(None))
+    to_supervision = [Link(supervision, source, app, translate) for source, app, translate in (
+        ("intake", intake, intake_translate), ("dispatch", dispatch, dispatch_translate),
+        ("mediation", mediation, mediation_translate), ("ownership", ownership, ownership_translate))]
+
+    def supervise():
+        for link in to_supervision:
+            link.sync()
 
     # 登记、受理: a petition, a repeat of it, another person's; each decided differently.
     first = register(intake, FIRST)
@@ -380,12 +412,17 @@ def published() -> dict[str, list[dict]]:
     dispatch.reply(unrated, **REPLY)
     dispatch.decide_pre_review(unrated, True)
     to_intake.sync()
+    # 督查督办: supervision watches each limit opened so far; those met (decided, replied) close.
+    supervise()
 
     # 复查 by the county government (the default reviewer), with a hearing (听证), then 复核.
     dispatch.request_review(assignment_id, DISPATCH_TEXT["review_reasons"])
     reviewer = dispatch.get_assignment(assignment_id).reviews["review"]["reviewer_unit"]
     assert reviewer == routing.directory.superior(unit_id) == "etkqq-zhengfu"
     clock.advance(days=10)
+    # The 12345 work order's petition, still undecided, is three working days from its limit: 提醒函.
+    supervise()
+    assert supervision.scan(as_of=clock.now().date())["by_letter"] == {"reminder": 1}
     start = NOW.date() + timedelta(days=3)
     dispatch.hold_hearing(assignment_id, start, start + timedelta(days=1), DISPATCH_TEXT["hearing_note"])
     dispatch.decide_review(assignment_id, reviewer, "upheld", REVIEW_OPINION)
@@ -398,6 +435,10 @@ def published() -> dict[str, list[dict]]:
     as_of = NOW.date() + timedelta(days=41)
     assert dispatch.expire_unrated(as_of=as_of)["expired"] == 1
     to_intake.sync()
+    # Past their limits, the petition and the court's referral (still in mediation) get 预警函, dated
+    # the Friday before (today is a Sunday; letters go out on working days).
+    supervise()
+    assert supervision.scan(as_of=clock.now().date() - timedelta(days=2))["by_letter"] == {"warning": 2}
     # After the re-review the same facts and reasons are not accepted again (A36).
     assert register(intake, FIRST).decision["ground"] == "no_further_acceptance"
 
@@ -451,6 +492,12 @@ def published() -> dict[str, list[dict]]:
                             summary=MEDIATION_TEXT["summary"], parties=MEDIATION_PARTIES)
     assert direct.source == "direct"
     mediation_to_intake.sync()
+    # The petition, still undecided after the warning's reply deadline, gets 督办函; the two
+    # assignments never replied to are past their limit: 预警函, one answered.
+    supervise()
+    assert supervision.scan(as_of=clock.now().date())["by_letter"] == {"supervision": 1, "warning": 2}
+    moved_watch = supervision_id_for("handling", str(moved))
+    supervision.respond(moved_watch, "warning", REROUTED_TO, SUPERVISION_TEXT["warning_answer"])
 
     # 领导包案: the first petition's matter, petitioned again three times, is a backlog case (积案) by
     # policy; a leader owns it, holds the three meetings (三见面), confirms the four checks (四不放过),
@@ -474,12 +521,36 @@ def published() -> dict[str, list[dict]]:
     ownership.review_month(backlog, f"{today.year:04d}-{today.month:02d}", OWNERSHIP_TEXT["progress"])
     clock.advance(days=90)  # months later: the months in between went without a review
     assert ownership.flag_missed_reviews(as_of=clock.now().date())["flagged"] > 0
+    # Months on, the petition still undecided gets 问责建议函, whose feedback says it was adopted;
+    # the assignments get 督办函 and the months without a review 预警函.
+    supervise()
+    assert supervision.scan(as_of=clock.now().date())["by_letter"] == {
+        "recommendation": 1, "supervision": 2, "warning": 5}
+    _, work_order = agency_message("work_order.created")
+    undecided = supervision_id_for("acceptance", str(petition_id_for(work_order["source"], work_order["id"])))
+    supervision.respond(undecided, "recommendation", supervision.get_supervision(undecided).unit_id,
+                        SUPERVISION_TEXT["recommendation_answer"], adopted=True)
     clock.advance(hours=1)
     ownership.resolve(backlog, OWNERSHIP_TEXT["summary"])
     ownership.terminate(unowned, OWNERSHIP_TEXT["termination_reason"])
     ownership_to_intake.sync()
     assert intake.get_petition(first.id).status == "backlog_resolved"
     assert intake.get_petition(group.id).status == "backlog_terminated"
+
+    # The office takes up the accusation passed between units by hand (督办函 at once), and lists a
+    # unit (挂牌督办) until it has corrected what it was listed for.
+    supervise()
+    today = clock.now().date()
+    with acting_as(STAFF):
+        manual = supervision.open_manual("buck_passing", str(moved), REROUTED_TO, "150623101001",
+                                         today + timedelta(days=15), SUPERVISION_TEXT["manual_note"],
+                                         petition_id=accusation.id)
+    listing = supervision.list_target("unit", "etkqq-zhujian", "etkqq-zhujian", "150623",
+                                      SUPERVISION_TEXT["listing_reason"], today + timedelta(days=30))
+    clock.advance(days=5)
+    supervision.respond(manual.id, "supervision", REROUTED_TO, SUPERVISION_TEXT["manual_answer"])
+    supervision.close_manual(manual.id, SUPERVISION_TEXT["closure_reason"])
+    supervision.lift(listing.id, SUPERVISION_TEXT["correction"])
 
     # Each side gives up on one event from the other (parked, published as event.parked).
     [poison] = to_dispatch.pending()[-1:]
@@ -490,15 +561,18 @@ def published() -> dict[str, list[dict]]:
     mediation.park("intake", poison, "KeyError: 'route'")
     [poison] = to_ownership[0].pending()[-1:]
     ownership.park("intake", poison, "KeyError: 'repeat_of'")
+    [poison] = to_supervision[3].pending()[-1:]
+    supervision.park("ownership", poison, "KeyError: 'month'")
 
     return {"intake": NotificationFeed("intake", intake, intake_translate).read(0, 1000)[0],
             "dispatch": NotificationFeed("dispatch", dispatch, dispatch_translate).read(0, 1000)[0],
             "mediation": NotificationFeed("mediation", mediation, mediation_translate).read(0, 1000)[0],
-            "ownership": NotificationFeed("ownership", ownership, ownership_translate).read(0, 1000)[0]}
+            "ownership": NotificationFeed("ownership", ownership, ownership_translate).read(0, 1000)[0],
+            "supervision": NotificationFeed("supervision", supervision, supervision_translate).read(0, 1000)[0]}
 
 
 def everything(published) -> list[dict]:
-    return published["intake"] + published["dispatch"] + published["mediation"] + published["ownership"]
+    return [e for envelopes in published.values() for e in envelopes]
 
 
 # -- (a) every envelope is the documented message of its type ----------------------------------
@@ -626,6 +700,33 @@ def test_ownership_texts_stay_inside_ownership_and_the_leader_travels(published)
                 if e["type"] == "petition.handling_progressed" and e["data"]["stage"].startswith("backlog_")}
     assert mirrored == {("backlog_designated", None), ("backlog_resolved", "backlog_resolved"),
                         ("backlog_terminated", "backlog_terminated")}
+
+
+def test_supervision_texts_stay_inside_supervision(published):
+    # The units' answers, what the office found, why a unit is listed, what it corrected and why a
+    # manual supervision was closed stay in supervision.
+    texts = list(SUPERVISION_TEXT.values())
+    for envelope in everything(published):
+        wire = json.dumps(envelope, ensure_ascii=False)
+        assert [t for t in texts if t in wire] == [], envelope["id"]
+
+
+def test_supervision_watches_every_limit_and_issues_every_letter(published):
+    sent = published["supervision"]
+    opened = [e for e in sent if e["type"] == "supervision.opened"]
+    assert {e["data"]["kind"] for e in opened} == set(LIMITS) | {"buck_passing"}
+    [manual] = [e for e in opened if e["data"]["manual"]]
+    assert manual["data"]["kind"] == "buck_passing" and manual["actor"] == STAFF
+    assert {e["actor"] for e in opened if not e["data"]["manual"]} == {SYSTEM}  # caused by others' events
+    assert sorted({e["data"]["letter"] for e in sent if e["type"] == "supervision.letter_issued"}) == sorted(LETTERS)
+    assert sorted((e["data"]["letter"], e["data"]["adopted"]) for e in sent
+                  if e["type"] == "supervision.letter_answered") == [
+        ("recommendation", True), ("supervision", None), ("warning", None)]
+    # The extension moved a limit, the re-routing moved a watch to the unit now handling it.
+    assert REROUTED_TO in {e["data"]["unit_id"] for e in sent if e["type"] == "supervision.limit_moved"}
+    assert {e["data"]["on_time"] for e in sent if e["type"] == "supervision.closed"} == {True, False}
+    assert [e["type"] for e in sent if e["type"] in ("supervision.listed", "supervision.lifted")] == [
+        "supervision.listed", "supervision.lifted"]
 
 
 # -- the check itself can fail ----------------------------------------------------------------------
