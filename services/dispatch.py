@@ -5,7 +5,6 @@ from uuid import UUID
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from eventsourcing.persistence import RecordConflictError
-from nameko.events import event_handler
 from nameko.timer import timer
 
 from dispatch.application import DispatchApplication
@@ -148,7 +147,3 @@ class DispatchService(DeadLetterEndpoints, Publishing, Following, Observable):
             self.context.app.expire_unrated()
         except RecordConflictError:
             log.info("another replica swept meanwhile; the next sweep goes on from where it got")
-
-    @event_handler("intake", "#")
-    def on_intake_event(self, envelope):
-        self.context.receive("intake", envelope)

@@ -2,7 +2,6 @@
 from uuid import UUID
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
-from nameko.events import event_handler
 
 from intake.application import IntakeApplication
 from intake.published import translate
@@ -63,16 +62,3 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
         petition = app.get_petition(UUID(petition_id), acting_unit)
         return {"notices": app.notices(petition.id, acting_unit), "addressee": petition.petitioner["name"],
                 "assignment_id": str(petition.assignment_id) if petition.assignment_id else None}
-
-
-    @event_handler("dispatch", "#")
-    def on_dispatch_event(self, envelope):
-        self.context.receive("dispatch", envelope)
-
-    @event_handler("mediation", "#")
-    def on_mediation_event(self, envelope):
-        self.context.receive("mediation", envelope)
-
-    @event_handler("ownership", "#")
-    def on_ownership_event(self, envelope):
-        self.context.receive("ownership", envelope)

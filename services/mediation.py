@@ -3,7 +3,6 @@ from datetime import date
 from uuid import UUID
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
-from nameko.events import event_handler
 
 from mediation.application import MediationApplication
 from mediation.pool import MediatorPool
@@ -112,11 +111,3 @@ class MediationService(DeadLetterEndpoints, Publishing, Following, Observable):
     @command("decide_confirmation")
     def decide_confirmation(self, mediation_id, confirmed, decided_at=None, court_ref=None):
         return self._do("decide_confirmation", mediation_id, confirmed, decided_at=decided_at, court_ref=court_ref)
-
-    @event_handler("intake", "#")
-    def on_intake_event(self, envelope):
-        self.context.receive("intake", envelope)
-
-    @event_handler("dispatch", "#")
-    def on_dispatch_event(self, envelope):
-        self.context.receive("dispatch", envelope)

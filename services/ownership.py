@@ -5,7 +5,6 @@ from uuid import UUID
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from eventsourcing.persistence import RecordConflictError
-from nameko.events import event_handler
 from nameko.timer import timer
 
 from ownership.application import OwnershipApplication
@@ -103,15 +102,3 @@ class OwnershipService(Publishing, Following, Observable):
             self.context.app.flag_missed_reviews()
         except RecordConflictError:
             log.info("another replica swept meanwhile; the next sweep goes on from where it got")
-
-    @event_handler("intake", "#")
-    def on_intake_event(self, envelope):
-        self.context.receive("intake", envelope)
-
-    @event_handler("dispatch", "#")
-    def on_dispatch_event(self, envelope):
-        self.context.receive("dispatch", envelope)
-
-    @event_handler("mediation", "#")
-    def on_mediation_event(self, envelope):
-        self.context.receive("mediation", envelope)

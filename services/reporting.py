@@ -5,7 +5,6 @@ from datetime import date
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.utils import Environment
-from nameko.events import event_handler
 from nameko.rpc import rpc
 
 from reporting.queries import Statistics
@@ -71,23 +70,3 @@ class ReportingService(Following, Observable):
     @rpc
     def tracking(self):
         return {s: self.context.followers[s].tracked for s in SOURCES}
-
-    @event_handler("intake", "#")
-    def on_intake_event(self, envelope):
-        self.context.receive("intake", envelope)
-
-    @event_handler("dispatch", "#")
-    def on_dispatch_event(self, envelope):
-        self.context.receive("dispatch", envelope)
-
-    @event_handler("mediation", "#")
-    def on_mediation_event(self, envelope):
-        self.context.receive("mediation", envelope)
-
-    @event_handler("ownership", "#")
-    def on_ownership_event(self, envelope):
-        self.context.receive("ownership", envelope)
-
-    @event_handler("supervision", "#")
-    def on_supervision_event(self, envelope):
-        self.context.receive("supervision", envelope)

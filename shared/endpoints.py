@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
+from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko.web.handlers import http
@@ -42,8 +43,25 @@ class Publishing:
         return self.context.app.parked_events()
 
 
+def _receiver(source: str):
+    def receive(self, envelope):
+        self.context.receive(source, envelope)
+    receive.__name__ = receive.__qualname__ = f"on_{source}_event"
+    return receive
+
+
 class Following:
-    """The periodic catch-up that makes delivery complete whatever the broker lost."""
+    """A service that follows other services' events: one handler per source its context follows
+    (`on_<source>_event`, queue `evt-<source>-#--<service>.on_<source>_event`), added when the
+    service class is defined, and the periodic catch-up that makes delivery complete whatever the
+    broker lost."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for source in getattr(cls.__dict__.get("context"), "follows", ()):
+            name = f"on_{source}_event"
+            if name not in cls.__dict__:
+                setattr(cls, name, event_handler(source, "#")(_receiver(source)))
 
     @timer(interval=Settings().catch_up_interval)
     def catch_up(self):

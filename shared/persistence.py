@@ -23,7 +23,9 @@ def application_env(schema: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_USER": settings.postgres_user,
         "POSTGRES_PASSWORD": settings.postgres_password,
         "POSTGRES_SCHEMA": schema,
-        "POSTGRES_POOL_SIZE": "5",
+        # Few idle connections per service (seven services and their replicas share one server);
+        # the overflow opens more under load.
+        "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "10",
         # No pre-ping: a round trip per checkout; eventsourcing retries a broken connection anyway.
         "POSTGRES_PRE_PING": "n",

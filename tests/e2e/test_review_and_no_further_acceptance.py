@@ -87,7 +87,8 @@ def test_review_then_re_review_then_the_same_matter_is_not_accepted_again(system
 
     # The petition's history is the whole story, each step with who did it and when.
     history = system.wait_until(lambda: (h := get(system, f"/api/petitions/{first['id']}")["history"])
-                                and h[-1].get("stage") == "review_decided" and h)
+                                and [e for e in h if e.get("stage") == "review_decided"
+                                     and e["detail"].get("review_stage") == "re_review"] and h)
     stages = [e.get("stage") or e["type"] for e in history]
     for step in ("registered", "acceptance_decided", "assignment_linked", "signed", "replied", "evaluated",
                  "review_requested", "hearing_held", "review_decided"):
