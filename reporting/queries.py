@@ -101,6 +101,19 @@ class Statistics:
         return {"from": start.isoformat(), "to": end.isoformat(), "region": region, "as_of": today.isoformat(),
                 **statistics.supervision_summary(*figures)}
 
+    def units(self, start: date, end: date, region: str = "") -> list[dict]:
+        """Per unit, the assignments of the petitions received in the period: on-time completion
+        and satisfaction rates (statistics.unit_rates)."""
+        today = beijing_date(self.clock.now())
+        return [statistics.unit_rates(row) for row in self.readmodel.unit_counts(start, end, region, today)]
+
+    def bulletin_figures(self, start: date, end: date, region: str = "") -> dict:
+        """Everything a bulletin freezes: the summary, mediation, backlog and supervision figures,
+        and the per-unit figures it ranks."""
+        return {"summary": self.summary(start, end, region), "mediation": self.mediation(start, end, region),
+                "backlog": self.backlog(start, end, region), "supervision": self.supervision(start, end, region),
+                "units": self.units(start, end, region)}
+
     def overdue(self, as_of: date | None = None, unit: str | None = None, region: str = "") -> dict:
         """The overdue list per unit (the weekly dispatch meeting's): every watch still open on
         `as_of` (default today) whose deadline is before it."""

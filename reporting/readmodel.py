@@ -9,7 +9,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
 from reporting.facts import FactUpdate, updates
-from reporting.statistics import ANSWERED_LETTERS, LETTERS
+from reporting.statistics import ANSWERED_LETTERS, LETTERS, RESOLVED_RATINGS
 
 COLUMNS = {
     "petitions": ("petition_id", {
@@ -191,6 +191,27 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                              "AND region_code LIKE %(region)s").format(self.table("mediations")), params)
             counts["mediations"] = curs.fetchone()["n"]
         return counts
+
+    def unit_counts(self, start: date, end: date, region: str, as_of: date) -> list[dict]:
+        """Per unit, the assignments of the petitions received in the period: replied on time, late,
+        overdue unreplied, rated and satisfied (statistics.unit_rates)."""
+        params = {"start": start, "end": end, "region": region + "%", "as_of": as_of,
+                  "resolved": list(RESOLVED_RATINGS)}
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("""
+                SELECT a.unit_id, count(*) AS assignments,
+                       count(*) FILTER (WHERE a.on_time) AS replied_on_time,
+                       count(*) FILTER (WHERE NOT a.on_time) AS replied_late,
+                       count(*) FILTER (WHERE a.replied_on IS NULL AND a.handling_deadline < %(as_of)s)
+                           AS unreplied_overdue,
+                       count(*) FILTER (WHERE a.rating IS NOT NULL) AS rated,
+                       count(*) FILTER (WHERE a.rating = ANY(%(resolved)s)) AS satisfied
+                FROM {} a JOIN {} p USING (petition_id)
+                WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
+                  AND a.unit_id IS NOT NULL
+                GROUP BY 1 ORDER BY 1
+            """).format(self.table("assignments"), self.table("petitions")), params)
+            return [dict(row) for row in curs.fetchall()]
 
     def volume(self, start: date, end: date, region: str, granularity: str, key: str,
                shift_years: int = 0) -> list[dict]:

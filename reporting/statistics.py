@@ -71,6 +71,16 @@ def rates(c: dict) -> dict:
     }
 
 
+def unit_rates(c: dict) -> dict:
+    """One unit's assignments (readmodel.unit_counts), with the rates bulletins rank units by, as
+    `rates` defines them for the whole."""
+    return {"unit_id": c["unit_id"], "assignments": c["assignments"],
+            "on_time_completion_rate": ratio(c["replied_on_time"],
+                                             c["replied_on_time"] + c["replied_late"] + c["unreplied_overdue"]),
+            "rated": c["rated"], "satisfied": c["satisfied"],
+            "satisfaction_rate": ratio(c["satisfied"], c["rated"])}
+
+
 def summary(current: dict, previous: dict) -> dict:
     this, last = rates(current), rates(previous)
     this["five_volumes"] = five_volumes(current["received"], current.get("agency", {}), current.get("mediations", 0))

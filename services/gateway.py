@@ -14,6 +14,7 @@ from nameko.rpc import RpcProxy
 from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
+from reporting import csv_export
 from services.openapi import build_spec
 from shared import errors
 from shared.contracts import http as c
@@ -39,6 +40,13 @@ def schema(cls):
 
 def _json(status: int, body) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+def _csv(text: str, filename: str) -> Response:
+    """A CSV download (reporting.csv_export renders it, with its byte order mark)."""
+    response = Response(text.encode("utf-8"), status=200, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 class BadBody(Exception):
@@ -477,6 +485,22 @@ class GatewayService(Observable):
         return _json(200, self.reporting.summary(query["start"].isoformat(), query["end"].isoformat(),
                                                  query["region"]))
 
+    @http("GET", "/api/stats/summary.csv")
+    @endpoint
+    def summary_csv(self, request):
+        q = schema(c.PeriodQuerySchema).load(request.args.to_dict())
+        start, end = q["start"].isoformat(), q["end"].isoformat()
+        return _csv(csv_export.summary_csv(self.reporting.summary(start, end, q["region"])),
+                    f"summary-{start}-{end}{'-' + q['region'] if q['region'] else ''}.csv")
+
+    @http("GET", "/api/stats/volume.csv")
+    @endpoint
+    def volume_csv(self, request):
+        q = schema(c.VolumeQuerySchema).load(request.args.to_dict())
+        start, end = q["start"].isoformat(), q["end"].isoformat()
+        return _csv(csv_export.volume_csv(self.reporting.volume(start, end, q["region"], q["granularity"], q["by"])),
+                    f"volume-{start}-{end}{'-' + q['region'] if q['region'] else ''}.csv")
+
     @http("GET", "/api/stats/volume")
     @endpoint
     def volume(self, request):
@@ -518,6 +542,44 @@ class GatewayService(Observable):
         q = schema(c.OverdueQuerySchema).load(request.args.to_dict())
         return _json(200, schema(c.OverdueListSchema).dump(self.reporting.overdue_supervisions(
             q["as_of"].isoformat() if q["as_of"] else None, q["unit"], q["region"])))
+
+    # -- bulletins (通报) ---------------------------------------------------------------------------
+    @http("POST", "/api/bulletins")
+    @endpoint
+    def compile_bulletin(self, request):
+        command = _wire(_body(request, c.BulletinCompileSchema))
+        return _json(201, schema(c.BulletinSchema).dump(self.reporting.compile_bulletin(actor=actor(request), **command)))
+
+    @http("GET", "/api/bulletins")
+    @endpoint
+    def bulletins(self, request):
+        q = schema(c.BulletinListQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.BulletinListSchema).dump({"bulletins": self.reporting.list_bulletins(**q)}))
+
+    @http("GET", "/api/bulletins/<string:bulletin_id>")
+    @endpoint
+    def get_bulletin(self, request, bulletin_id):
+        return _json(200, schema(c.BulletinSchema).dump(self.reporting.get_bulletin(_id(bulletin_id))))
+
+    @http("GET", "/api/bulletins/<string:bulletin_id>.csv")
+    @endpoint
+    def bulletin_csv(self, request, bulletin_id):
+        bulletin = self.reporting.get_bulletin(_id(bulletin_id))
+        return _csv(csv_export.bulletin_csv(bulletin),
+                    f"bulletin-{bulletin['kind']}-{bulletin['start']}{'-' + bulletin['region'] if bulletin['region'] else ''}"
+                    f"-v{bulletin['version']}.csv")
+
+    @http("POST", "/api/bulletins/<string:bulletin_id>/publication")
+    @endpoint
+    def publish_bulletin(self, request, bulletin_id):
+        return self._command(request, self.reporting, "publish_bulletin", bulletin_id, c.PublicationSchema,
+                             c.BulletinSchema)
+
+    @http("POST", "/api/bulletins/<string:bulletin_id>/corrections")
+    @endpoint
+    def correct_bulletin(self, request, bulletin_id):
+        return self._command(request, self.reporting, "correct_bulletin", bulletin_id, c.CorrectionSchema,
+                             c.BulletinSchema)
 
     def health_status(self):
         return {"service": self.name}

@@ -117,6 +117,23 @@ OPERATIONS = [
      c.SupervisionStatsSchema),
     ("get", "/api/supervision/overdue", "The overdue list per unit for the dispatch meeting: watches still open past "
      "their deadline, with the highest letter issued", None, c.OverdueQuerySchema, "200", c.OverdueListSchema),
+    ("get", "/api/stats/summary.csv", "The summary as CSV (UTF-8 with BOM, Chinese column labels)", None,
+     c.PeriodQuerySchema, "200", "csv"),
+    ("get", "/api/stats/volume.csv", "Volumes as CSV (UTF-8 with BOM, Chinese column labels)", None,
+     c.VolumeQuerySchema, "200", "csv"),
+    ("post", "/api/bulletins", "Compile the bulletin (通报) of a week, month, quarter or year; again while a draft "
+     "replaces its figures, once published 409", c.BulletinCompileSchema, None, "201", c.BulletinSchema),
+    ("get", "/api/bulletins", "The bulletins compiled, latest period first", None, c.BulletinListQuerySchema, "200",
+     c.BulletinListSchema),
+    ("get", "/api/bulletins/{id}", "A bulletin: its current figures and every version", None, None, "200",
+     c.BulletinSchema),
+    ("get", "/api/bulletins/{id}.csv", "A bulletin's current version as CSV (UTF-8 with BOM, Chinese labels)", None,
+     None, "200", "csv"),
+    ("post", "/api/bulletins/{id}/publication", "Publish the bulletin: its figures are frozen",
+     c.PublicationSchema, None, "200", c.BulletinSchema),
+    ("post", "/api/bulletins/{id}/corrections", "Correct a published bulletin: its figures compiled again as a new "
+     "version, with the reason and what changed; earlier versions stay readable", c.CorrectionSchema, None, "200",
+     c.BulletinSchema),
     ("get", "/api/dead-letters", "Messages from other agencies that were refused, with the reason", None,
      c.DeadLetterQuerySchema, "200", c.DeadLetterPageSchema),
     ("post", "/api/dead-letters/{id}/resubmit", "Process a refused message again once its sender fixed it",
@@ -137,9 +154,10 @@ def build_spec() -> dict:
                                         "ID numbers and phones are masked in every response."})
     spec.components.schema("Error", schema=c.ErrorSchema)
     for method, path, summary, body, query, status, response in OPERATIONS:
+        content = ({"text/csv": {"schema": {"type": "string"}}} if response == "csv"
+                   else {"application/json": {"schema": response or {"type": "object"}}})
         operation = {"summary": summary, "responses": {
-            status: {"description": "success",
-                     "content": {"application/json": {"schema": response or {"type": "object"}}}},
+            status: {"description": "success", "content": content},
             **{code: {"description": text, "content": {"application/json": {"schema": "Error"}}}
                for code, text in ERRORS.items()}}}
         if "{id}" in path:

@@ -1,30 +1,45 @@
 """Reporting service (统计): projects intake's, dispatch's, mediation's, ownership's and supervision's
 events into statistics."""
 from datetime import date
+from uuid import UUID
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.utils import Environment
 from nameko.rpc import rpc
 
+from reporting.bulletin_application import BulletinApplication, bulletin_view
 from reporting.queries import Statistics
 from reporting.readmodel import StatisticsReadModel
 from shared.commands import command, command_rpc
 from shared.context import Context
 from shared.endpoints import Following, Observable
+from shared.persistence import application_env
+from shared.reference import load_reference
 
 SOURCES = ("intake", "dispatch", "mediation", "ownership", "supervision")
 
 
-def build(env, settings):
+def build(env, settings, create_table=True):
     # The read model holds no personal data (pseudonyms only) and must be queryable, so no cipher.
-    factory = PostgresFactory(Environment("reporting", {**env, "CIPHER_TOPIC": "", "CIPHER_KEY": ""}))
+    factory = PostgresFactory(Environment("reporting", {**env, "CIPHER_TOPIC": "", "CIPHER_KEY": "",
+                                                        "CREATE_TABLE": "y" if create_table else "n"}))
     return Statistics(factory.tracking_recorder(StatisticsReadModel), close=factory.close)
+
+
+def build_bulletins(env, settings):
+    """Bulletins (通报): an eventsourcing application of their own (schema "bulletins"), compiled from
+    the statistics read model, which it only reads (the reporting context creates its tables)."""
+    ref = load_reference(settings.reference_dir or None)
+    statistics = build(application_env("reporting", settings), settings, create_table=False)
+    return BulletinApplication(env, figures=statistics.bulletin_figures, rank_by=ref.policy["bulletin"]["rank_by"],
+                               unit_names={u["id"]: u["name"] for u in ref.units}, on_close=statistics.close)
 
 
 class ReportingService(Following, Observable):
     name = "reporting"
     context = Context("reporting", build, follows=SOURCES)
+    bulletins = Context("bulletins", build_bulletins)
 
     @command_rpc
     @command("summary")
@@ -61,6 +76,36 @@ class ReportingService(Following, Observable):
     @command("overdue_supervisions")
     def overdue_supervisions(self, as_of=None, unit=None, region=""):
         return self.context.app.overdue(date.fromisoformat(as_of) if as_of else None, unit, region)
+
+    # -- bulletins (通报) ----------------------------------------------------------------------------
+    def _bulletin(self, bulletin):
+        app = self.bulletins.app
+        return bulletin_view(bulletin, app.history(bulletin.id))
+
+    @command_rpc
+    @command("compile_bulletin")
+    def compile_bulletin(self, kind, day, region=""):
+        return self._bulletin(self.bulletins.app.compile(kind, date.fromisoformat(day), region))
+
+    @command_rpc
+    @command("publish_bulletin")
+    def publish_bulletin(self, bulletin_id):
+        return self._bulletin(self.bulletins.app.publish(UUID(bulletin_id)))
+
+    @command_rpc
+    @command("correct_bulletin")
+    def correct_bulletin(self, bulletin_id, reason):
+        return self._bulletin(self.bulletins.app.correct(UUID(bulletin_id), reason))
+
+    @command_rpc
+    @command("get_bulletin")
+    def get_bulletin(self, bulletin_id):
+        return self._bulletin(self.bulletins.app.get(UUID(bulletin_id)))
+
+    @command_rpc
+    @command("bulletins")
+    def list_bulletins(self, kind=None, status=None):
+        return [bulletin_view(b, figures=False) for b in self.bulletins.app.list(kind, status)]
 
     @rpc
     def rebuild(self):

@@ -963,3 +963,60 @@ class OverdueListSchema(Schema):
     unit = fields.String(allow_none=True)
     overdue = fields.Integer()
     units = fields.List(fields.Nested(OverdueUnitSchema), metadata={"description": "most overdue items first"})
+
+
+# -- bulletins (通报) ---------------------------------------------------------------------------
+BULLETIN_KINDS = ("week", "month", "quarter", "year")
+BULLETIN_STATUSES = ("draft", "published")
+
+
+class BulletinCompileSchema(Schema):
+    """Compile (again, while a draft) the bulletin of the period `day` falls in."""
+    kind = Text(required=True, validate=validate.OneOf(BULLETIN_KINDS),
+                metadata={"description": "an ISO week (Monday to Sunday), a month, a quarter or a year"})
+    day = fields.Date(required=True, validate=_period_date, metadata={"description": "any day of the period"})
+    region = Text(load_default="", validate=REGION_PREFIX)
+
+
+class BulletinListQuerySchema(Schema):
+    kind = Text(load_default=None, validate=validate.OneOf(BULLETIN_KINDS))
+    status = Text(load_default=None, validate=validate.OneOf(BULLETIN_STATUSES))
+
+
+class PublicationSchema(Schema):
+    """Publishing freezes the bulletin; the body is empty ({})."""
+
+
+class CorrectionSchema(Schema):
+    reason = Text(required=True, validate=REASON)
+
+
+class BulletinVersionSchema(Schema):
+    version = fields.Integer()
+    figures = fields.Dict(metadata={"description": "summary, mediation, backlog, supervision, rank_by, ranking"})
+    reason = fields.String(allow_none=True, metadata={"description": "why it was corrected (none for version 1)"})
+    changes = fields.Dict(metadata={"description": "figure (dotted path) → {was, now}"})
+    at = fields.String(allow_none=True)
+    actor = fields.String(allow_none=True)
+
+
+class BulletinSummarySchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    start = fields.String(data_key="from")
+    end = fields.String(data_key="to")
+    region = fields.String()
+    status = fields.String(metadata={"description": "draft or published (frozen)"})
+    version = fields.Integer(metadata={"description": "the current version: 1, then one more per correction"})
+
+
+class BulletinSchema(BulletinSummarySchema):
+    published_at = fields.String(allow_none=True)
+    published_by = fields.String(allow_none=True)
+    figures = fields.Dict(metadata={"description": "the current version's figures"})
+    versions = fields.List(fields.Nested(BulletinVersionSchema), metadata={"description": "every version, oldest first"})
+    history = fields.List(fields.Nested(HistoryEntrySchema))
+
+
+class BulletinListSchema(Schema):
+    bulletins = fields.List(fields.Nested(BulletinSummarySchema), metadata={"description": "latest period first"})

@@ -40,10 +40,18 @@ class SupervisionPolicySchema(Schema):
     supervision_reply_working_days = fields.Integer(load_default=5, validate=validate.Range(min=1, max=60))
 
 
+class BulletinPolicySchema(Schema):
+    """The per-unit figures bulletins (通报) rank units by, in order of precedence."""
+    rank_by = fields.List(fields.String(validate=validate.OneOf(["on_time_completion_rate", "satisfaction_rate"])),
+                          load_default=lambda: ["on_time_completion_rate", "satisfaction_rate"],
+                          validate=validate.Length(min=1, max=2))
+
+
 class PolicySchema(Schema):
     """Local practice [L] a bureau sets (policy.json); absent keys take the seed reports' values."""
     backlog = fields.Nested(BacklogPolicySchema, load_default=lambda: BacklogPolicySchema().load({}))
     supervision = fields.Nested(SupervisionPolicySchema, load_default=lambda: SupervisionPolicySchema().load({}))
+    bulletin = fields.Nested(BulletinPolicySchema, load_default=lambda: BulletinPolicySchema().load({}))
     simple_procedure_categories = fields.List(fields.String(), load_default=list)
     pre_review = fields.Boolean(load_default=True)
     evaluation_window_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))
