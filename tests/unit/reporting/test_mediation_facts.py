@@ -9,7 +9,6 @@ throwaway PostgreSQL database when one is reachable (127.0.0.1:5432 by default),
 import uuid
 from datetime import date, datetime
 
-import psycopg
 import pytest
 
 from mediation.application import MediationApplication
@@ -22,6 +21,7 @@ from shared.clock import FixedClock
 from shared.contracts.http import MediationStatsQuerySchema, MediationStatsSchema
 from shared.envelope import make_envelope
 from shared.feed import NotificationFeed
+from support import throwaway_readmodel
 
 REGION = "110115"
 P_A, P_C, P_D, P_E, P_F, P_G = (str(uuid.UUID(int=n)) for n in range(1, 7))
@@ -237,35 +237,10 @@ def test_by_channel_the_mediations_opened_are_the_mediation_volume_and_agency_ev
 # -- the SQL, against a throwaway database ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def readmodel():
-    from eventsourcing.postgres import PostgresFactory
-    from eventsourcing.utils import Environment
-
-    from reporting.readmodel import StatisticsReadModel
-    from shared.persistence import ensure_schema
-    from shared.settings import Settings
-
-    settings = Settings(postgres_dbname=f"xinfang_unit_reporting_{uuid.uuid4().hex[:8]}")
-    try:
-        ensure_schema("reporting", settings)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"no PostgreSQL to run the statistics' SQL against: {error}")
-    try:
-        # A read model made before the mediation columns existed gains them when the service starts.
-        with psycopg.connect(settings.postgres_conninfo(), autocommit=True) as conn:
-            conn.execute("CREATE TABLE reporting.stats_petitions (petition_id uuid PRIMARY KEY, channel text)")
-        factory = PostgresFactory(Environment("reporting", {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": settings.postgres_dbname,
-            "POSTGRES_HOST": settings.postgres_host, "POSTGRES_PORT": settings.postgres_port,
-            "POSTGRES_USER": settings.postgres_user, "POSTGRES_PASSWORD": settings.postgres_password,
-            "POSTGRES_SCHEMA": "reporting"}))
-        model = factory.tracking_recorder(StatisticsReadModel)
-        try:
-            yield model
-        finally:
-            factory.close()
-    finally:
-        with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{settings.postgres_dbname}" WITH (FORCE)')
+    # A read model made before the mediation columns existed gains them when the service starts.
+    older = "CREATE TABLE reporting.stats_petitions (petition_id uuid PRIMARY KEY, channel text)"
+    with throwaway_readmodel(older) as model:
+        yield model
 
 
 def intake_and_dispatch() -> list[tuple[str, str, dict]]:

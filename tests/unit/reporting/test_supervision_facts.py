@@ -11,7 +11,6 @@ shows here. The SQL runs against a throwaway PostgreSQL database when one is rea
 import uuid
 from datetime import date, datetime, timedelta
 
-import psycopg
 import pytest
 
 from reporting import statistics
@@ -28,6 +27,7 @@ from supervision.application import SupervisionApplication, SupervisionNotFound
 from supervision.domain import supervision_id_for
 from supervision.ladder import LETTERS
 from supervision.published import translate
+from support import throwaway_readmodel
 
 REGION = "110115"
 TODAY = "2026-10-20"
@@ -382,36 +382,11 @@ def test_the_queries_ask_for_the_period_a_year_earlier_and_the_overdue_list_as_o
 # -- the SQL, against a throwaway database ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def readmodel():
-    from eventsourcing.postgres import PostgresFactory
-    from eventsourcing.utils import Environment
-
-    from reporting.readmodel import StatisticsReadModel
-    from shared.persistence import ensure_schema
-    from shared.settings import Settings
-
-    settings = Settings(postgres_dbname=f"xinfang_unit_reporting_{uuid.uuid4().hex[:8]}")
-    try:
-        ensure_schema("reporting", settings)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"no PostgreSQL to run the statistics' SQL against: {error}")
-    try:
-        # A read model made before the letters' answers were counted gains the columns when the service starts.
-        with psycopg.connect(settings.postgres_conninfo(), autocommit=True) as conn:
-            conn.execute("CREATE TABLE reporting.stats_letters (letter_id uuid PRIMARY KEY, supervision_id uuid, "
-                         "letter text, issued_on date)")
-        factory = PostgresFactory(Environment("reporting", {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": settings.postgres_dbname,
-            "POSTGRES_HOST": settings.postgres_host, "POSTGRES_PORT": settings.postgres_port,
-            "POSTGRES_USER": settings.postgres_user, "POSTGRES_PASSWORD": settings.postgres_password,
-            "POSTGRES_SCHEMA": "reporting"}))
-        model = factory.tracking_recorder(StatisticsReadModel)
-        try:
-            yield model
-        finally:
-            factory.close()
-    finally:
-        with psycopg.connect(settings.postgres_conninfo("postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{settings.postgres_dbname}" WITH (FORCE)')
+    # A read model made before the letters' answers were counted gains the columns when the service starts.
+    older = ("CREATE TABLE reporting.stats_letters (letter_id uuid PRIMARY KEY, "
+             "supervision_id uuid, letter text, issued_on date)")
+    with throwaway_readmodel(older) as model:
+        yield model
 
 
 @pytest.fixture(scope="module")
