@@ -15,8 +15,10 @@ class Statistics:
     """The reporting context's processor (it follows intake, dispatch, mediation, ownership and
     supervision) and its queries."""
 
-    def __init__(self, readmodel: StatisticsReadModel, clock: Clock | None = None, close=None):
+    def __init__(self, readmodel: StatisticsReadModel, clock: Clock | None = None, close=None,
+                 unit_levels: dict[str, str] | None = None):
         self.readmodel = readmodel
+        self.unit_levels = unit_levels or {}  # unit id → village, township, county, city
         self.clock = clock or SystemClock()
         self._close = close
 
@@ -44,7 +46,7 @@ class Statistics:
         previous = self.readmodel.counts(statistics.year_earlier(start), statistics.year_earlier(end),
                                          region, today)
         return {"from": start.isoformat(), "to": end.isoformat(), "region": region, "as_of": today.isoformat(),
-                **statistics.summary(current, previous)}
+                **statistics.summary(current, previous, self.unit_levels)}
 
     def volume(self, start: date, end: date, region: str = "", granularity: str = "month",
                by: str = "channel") -> dict:

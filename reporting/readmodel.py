@@ -164,26 +164,18 @@ class StatisticsReadModel(PostgresTrackingRecorder):
             # rating of any of its assignments, by a mediation agreement or by its backlog case
             # resolved; concluded by a rating, a rating window expired unrated, a mediation's
             # outcome or its backlog case's (resolved or terminated).
+            per_petition = SQL(PER_PETITION).format(self.table("petitions"), self.table("assignments"))
             curs.execute(SQL("""
                 SELECT count(*) FILTER (WHERE resolved) AS resolved,
                        count(*) FILTER (WHERE concluded) AS concluded,
                        count(*) FILTER (WHERE resolved AND NOT is_repeat) AS first_resolved,
                        count(*) FILTER (WHERE concluded AND NOT is_repeat) AS first_concluded
-                FROM (SELECT p.is_repeat,
-                             coalesce(p.mediation_outcome = 'agreed', false)
-                             OR coalesce(p.backlog_outcome = 'resolved', false)
-                             OR coalesce(bool_or(a.rating IN ('satisfied', 'basically_satisfied')), false)
-                                 AS resolved,
-                             p.mediation_outcome IS NOT NULL
-                             OR p.backlog_outcome IS NOT NULL
-                             OR coalesce(bool_or(a.rating IS NOT NULL OR (
-                                 a.replied_on IS NOT NULL AND a.evaluation_deadline < %(as_of)s)), false)
-                                 AS concluded
-                      FROM {} p LEFT JOIN {} a USING (petition_id)
-                      WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
-                      GROUP BY p.petition_id) per_petition
-            """).format(self.table("petitions"), self.table("assignments")), params)
+                FROM ({}) per_petition""").format(per_petition), params)
             counts.update(curs.fetchone())
+            # Where the resolved ones were handled, for the level of resolution (小事不出村、大事不出镇).
+            curs.execute(SQL("SELECT coalesce(unit_id, '') AS unit_id, count(*) AS n FROM ({}) per_petition "
+                             "WHERE resolved GROUP BY 1").format(per_petition), params)
+            counts["resolved_by_unit"] = {row["unit_id"]: row["n"] for row in curs.fetchall()}
             curs.execute(SQL("SELECT type, count(*) AS n FROM {} WHERE occurred_on BETWEEN %(start)s AND %(end)s "
                              "AND region_code LIKE %(region)s GROUP BY type").format(self.table("agency_events")), params)
             counts["agency"] = {row["type"]: row["n"] for row in curs.fetchall()}
@@ -418,6 +410,22 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                                         groups=SQL("1, 2, 3"), table=self.table("petitions")), params)
             matters = [dict(r) for r in curs.fetchall()]
         return {"totals": totals, "petitioners": petitioners, "matters": matters}
+
+
+# One row per petition received in the period: resolved and concluded as statistics.rates defines
+# them, and the unit that handled it (its assignment's, the latest where it was re-routed).
+PER_PETITION = """
+    SELECT p.is_repeat, max(a.unit_id) AS unit_id,
+           coalesce(p.mediation_outcome = 'agreed', false)
+           OR coalesce(p.backlog_outcome = 'resolved', false)
+           OR coalesce(bool_or(a.rating IN ('satisfied', 'basically_satisfied')), false) AS resolved,
+           p.mediation_outcome IS NOT NULL
+           OR p.backlog_outcome IS NOT NULL
+           OR coalesce(bool_or(a.rating IS NOT NULL OR (
+               a.replied_on IS NOT NULL AND a.evaluation_deadline < %(as_of)s)), false) AS concluded
+    FROM {} p LEFT JOIN {} a USING (petition_id)
+    WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
+    GROUP BY p.petition_id"""
 
 
 def region_key_length(region: str) -> int:

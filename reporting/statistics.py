@@ -81,8 +81,25 @@ def unit_rates(c: dict) -> dict:
             "satisfaction_rate": ratio(c["satisfied"], c["rated"])}
 
 
-def summary(current: dict, previous: dict) -> dict:
+# The level of resolution (化解层级): where the resolved petitions were handled — 小事不出村、
+# 大事不出镇、矛盾不上交. "unknown": resolved without an assignment (by mediation or a backlog case
+# alone) or by a unit the reference data does not list.
+LEVELS = ("village", "township", "county", "city")
+
+
+def resolution_levels(resolved_by_unit: dict[str, int], unit_levels: dict[str, str]) -> dict:
+    counts = dict.fromkeys((*LEVELS, "unknown"), 0)
+    for unit_id, n in resolved_by_unit.items():
+        level = unit_levels.get(unit_id)
+        counts[level if level in LEVELS else "unknown"] += n
+    total = sum(counts.values())
+    return {**counts, "shares": {level: ratio(counts[level], total) for level in counts}}
+
+
+def summary(current: dict, previous: dict, unit_levels: dict[str, str] | None = None) -> dict:
     this, last = rates(current), rates(previous)
+    for figures, counts in ((this, current), (last, previous)):
+        figures["resolution_levels"] = resolution_levels(counts.get("resolved_by_unit", {}), unit_levels or {})
     this["five_volumes"] = five_volumes(current["received"], current.get("agency", {}), current.get("mediations", 0))
     last["five_volumes"] = five_volumes(previous["received"], previous.get("agency", {}),
                                         previous.get("mediations", 0))

@@ -24,7 +24,9 @@ def build(env, settings, create_table=True):
     # The read model holds no personal data (pseudonyms only) and must be queryable, so no cipher.
     factory = PostgresFactory(Environment("reporting", {**env, "CIPHER_TOPIC": "", "CIPHER_KEY": "",
                                                         "CREATE_TABLE": "y" if create_table else "n"}))
-    return Statistics(factory.tracking_recorder(StatisticsReadModel), close=factory.close)
+    units = load_reference(settings.reference_dir or None).units
+    return Statistics(factory.tracking_recorder(StatisticsReadModel), close=factory.close,
+                      unit_levels={u["id"]: u["level"] for u in units})
 
 
 def build_bulletins(env, settings):
