@@ -69,6 +69,9 @@ class System:
         with psycopg.connect(self.settings.postgres_conninfo("postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
+    def health(self, service: str) -> dict:
+        return requests.get(f"http://127.0.0.1:{self.ports[service]}/health", timeout=5).json()
+
     def url(self, path: str) -> str:
         return self.base_url + path
 

@@ -6,11 +6,8 @@ over the broker — make nothing more."""
 import re
 import uuid
 
-import eventlet
-import pytest
 import requests
 from kombu import Connection, Exchange, Producer
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from dispatch.application import assignment_id_for
 from ownership.domain import case_id_for
@@ -26,49 +23,14 @@ RE_REVIEW_OPINION = {"findings": "复核查明，复查意见程序合法。", "
 STAFF = "承办人某"
 
 
-def config(infra, service: str) -> dict:
-    return {**infra.config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{infra.ports[service]}"}
 
 
-def health(infra, service: str) -> dict:
-    return requests.get(f"http://127.0.0.1:{infra.ports[service]}/health", timeout=5).json()
 
 
-@pytest.fixture
-def services(infra, container_factory):
-    """Starts services' containers (and restarts one); stops them gracefully afterwards, all at once,
-    so that their database pools are closed before the test's database is dropped."""
-    running = {}
-
-    def start(*classes):
-        for service in classes:
-            container = container_factory(service, config(infra, service.name))
-            container.start()
-            running[service.name] = container
-        # Each answers /health once its web server runs and its context is set up.
-        infra.wait_until(lambda: all(_healthy(infra, s.name) for s in classes), timeout=60)
-
-    def restart(service):
-        running.pop(service.name).stop()
-        start(service)
-
-    start.restart = restart
-    yield start
-    for stopping in [eventlet.spawn(container.stop) for container in running.values()]:
-        stopping.wait()
 
 
-def _healthy(infra, service: str) -> bool:
-    try:
-        return health(infra, service)["service"] == service
-    except (requests.RequestException, ValueError):
-        return False
 
 
-@pytest.fixture
-def rpc(infra):
-    with ClusterRpcProxy(infra.config, timeout=30) as proxy:
-        yield proxy
 
 
 def case(rpc, petition_id):
@@ -86,7 +48,7 @@ def caught_up(infra, rpc, sources=("intake", "dispatch")) -> None:
     """Waits until ownership has followed each source's log to its newest event."""
     logs = {source: getattr(rpc, source).notifications(0, 1000) for source in sources}
     newest = {source: envelopes[-1]["position"] for source, envelopes in logs.items() if envelopes}
-    infra.wait_until(lambda: all(health(infra, "ownership")["tracking"].get(source, 0) >= position
+    infra.wait_until(lambda: all(infra.health("ownership")["tracking"].get(source, 0) >= position
                                  for source, position in newest.items()), timeout=30)
 
 
@@ -146,20 +108,14 @@ def test_a_petition_and_three_repeats_designate_one_case(infra, services, rpc):
     redelivered_designate_nothing_more(infra, services, rpc)
 
 
-def test_an_unsatisfied_re_review_designates_its_matter(infra, services, rpc):
+def test_an_unsatisfied_re_review_designates_its_matter(infra, services, rpc, assignment_of):
     services(IntakeService, DispatchService, OwnershipService)
     accepted = str(uuid.uuid4())
     rpc.intake.register(accepted, petition(602), actor="登记员某")
     rpc.intake.decide_acceptance(accepted, "accepted", "属本机关受理范围", actor="登记员某")
     assignment_id = str(assignment_id_for(uuid.UUID(accepted)))
 
-    def assignment():
-        try:
-            return rpc.dispatch.get_assignment(assignment_id)
-        except Exception:  # NotFound until dispatch has followed the acceptance
-            return None
-
-    unit = infra.wait_until(assignment, timeout=30)["unit"]
+    unit = assignment_of(assignment_id)["unit"]
     rpc.dispatch.sign(assignment_id, unit, actor=STAFF)
     rpc.dispatch.reply(assignment_id, REPLY["outcome"], REPLY["opinion"], REPLY["signatures"], actor=STAFF)
     rpc.dispatch.decide_pre_review(assignment_id, True, actor="信访局预审员")
@@ -184,20 +140,14 @@ def test_an_unsatisfied_re_review_designates_its_matter(infra, services, rpc):
     redelivered_designate_nothing_more(infra, services, rpc)
 
 
-def test_an_ownership_started_after_the_re_review_designates_it_too(infra, services, rpc):
+def test_an_ownership_started_after_the_re_review_designates_it_too(infra, services, rpc, assignment_of):
     services(IntakeService, DispatchService)
     accepted = str(uuid.uuid4())
     rpc.intake.register(accepted, petition(603), actor="登记员某")
     rpc.intake.decide_acceptance(accepted, "accepted", "属本机关受理范围", actor="登记员某")
     assignment_id = str(assignment_id_for(uuid.UUID(accepted)))
 
-    def assignment():
-        try:
-            return rpc.dispatch.get_assignment(assignment_id)
-        except Exception:
-            return None
-
-    unit = infra.wait_until(assignment, timeout=30)["unit"]
+    unit = assignment_of(assignment_id)["unit"]
     rpc.dispatch.sign(assignment_id, unit, actor=STAFF)
     rpc.dispatch.reply(assignment_id, REPLY["outcome"], REPLY["opinion"], REPLY["signatures"], actor=STAFF)
     rpc.dispatch.decide_pre_review(assignment_id, True, actor="信访局预审员")

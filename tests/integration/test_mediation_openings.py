@@ -8,11 +8,9 @@ import uuid
 from datetime import datetime
 from urllib.parse import quote
 
-import eventlet
 import pytest
 import requests
 from kombu import Connection, Exchange, Queue
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from dispatch.application import assignment_id_for
 from mediation.application import mediation_id_for
@@ -64,8 +62,6 @@ def publish_event(infra, exchange, ce):
     publish(infra, exchange, ce["type"], json.dumps(ce, ensure_ascii=False).encode())
 
 
-def config(infra, service: str) -> dict:
-    return {**infra.config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{infra.ports[service]}"}
 
 
 def queue_exists(infra, name: str) -> bool:
@@ -74,32 +70,16 @@ def queue_exists(infra, name: str) -> bool:
 
 
 @pytest.fixture
-def start(infra, container_factory):
-    """Starts the services' containers; stops them gracefully afterwards, so that their database
-    pools are closed before the test's database is dropped (a kill leaves them to the collector)."""
-    started = []
-
-    def start_services(*services):
-        for service in services:
-            container = container_factory(service, config(infra, service.name))
-            container.start()
-            started.append(container)
-        # The inbound consumer declares its quorum queues from its own thread: publish only once
-        # they are bound, or the agency's message has nowhere to go.
+def start(infra, services):
+    """The services' containers, started once mediation's inbound queues are bound: the consumer
+    declares them from its own thread, and an agency's message published before has nowhere to go."""
+    def start_services(*classes):
+        services(*classes)
         infra.wait_until(lambda: all(queue_exists(infra, f"mediation.inbound.{exchange}")
                                      for exchange in ("police110.events", "court.events")), timeout=30)
-
-    yield start_services
-    # All at once: one stopped alone would leave the others' catch-up calls to it waiting out
-    # their RPC timeout.
-    for stopping in [eventlet.spawn(container.stop) for container in started]:
-        stopping.wait()
+    return start_services
 
 
-@pytest.fixture
-def rpc(infra):
-    with ClusterRpcProxy(infra.config, timeout=30) as proxy:
-        yield proxy
 
 
 def found(rpc, mediation_id):
@@ -213,7 +193,7 @@ def test_the_courts_confirmation_decision_is_recorded_on_the_agreed_mediation(in
 
 
 def test_diverted_petitions_and_requested_mediations_open_one_each_through_the_followers(
-        infra, start, rpc):
+        infra, start, rpc, assignment_of):
     start(IntakeService, DispatchService, MediationService)
     diverted, accepted = str(uuid.uuid4()), str(uuid.uuid4())
     rpc.intake.register(diverted, petition(501))
@@ -228,13 +208,7 @@ def test_diverted_petitions_and_requested_mediations_open_one_each_through_the_f
 
     assignment_id = str(assignment_id_for(uuid.UUID(accepted)))
 
-    def assignment():
-        try:
-            return rpc.dispatch.get_assignment(assignment_id)
-        except Exception:  # NotFound until dispatch has followed the acceptance
-            return None
-
-    unit = infra.wait_until(assignment, timeout=30)["unit"]
+    unit = assignment_of(assignment_id)["unit"]
     rpc.dispatch.sign(assignment_id, unit, actor="承办人某")
     rpc.dispatch.request_mediation(assignment_id, "administrative", "土地权属争议，先行政调处", actor="承办人某")
     from_assignment = mediation_id_for("petition", accepted)

@@ -6,10 +6,6 @@ closed by the decision, the handling limit open; a scan for an explicit date iss
 second scan for that date nothing; the unit's reply over dispatch's RPC closes the watch."""
 import uuid
 
-import eventlet
-import pytest
-import requests
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from dispatch.application import assignment_id_for
 from services.dispatch import DispatchService
@@ -21,43 +17,14 @@ from tests.support import REPLY, petition
 CLERK, STAFF, OFFICE = "登记员某", "承办人某", "督查科某"
 
 
-def config(infra, service: str) -> dict:
-    return {**infra.config, "WEB_SERVER_ADDRESS": f"127.0.0.1:{infra.ports[service]}"}
 
 
-def health(infra, service: str) -> dict:
-    return requests.get(f"http://127.0.0.1:{infra.ports[service]}/health", timeout=5).json()
 
 
-def _healthy(infra, service: str) -> bool:
-    try:
-        return health(infra, service)["service"] == service
-    except (requests.RequestException, ValueError):
-        return False
 
 
-@pytest.fixture
-def services(infra, container_factory):
-    """Starts services' containers; stops them gracefully afterwards, all at once, so that their
-    database pools are closed before the test's database is dropped."""
-    running = {}
-
-    def start(*classes):
-        for service in classes:
-            container = container_factory(service, config(infra, service.name))
-            container.start()
-            running[service.name] = container
-        infra.wait_until(lambda: all(_healthy(infra, s.name) for s in classes), timeout=60)
-
-    yield start
-    for stopping in [eventlet.spawn(container.stop) for container in running.values()]:
-        stopping.wait()
 
 
-@pytest.fixture
-def rpc(infra):
-    with ClusterRpcProxy(infra.config, timeout=30) as proxy:
-        yield proxy
 
 
 def found(call):
@@ -74,18 +41,19 @@ def caught_up(infra, rpc, sources=("intake", "dispatch")) -> None:
     """Waits until supervision has followed each source's log to its newest event."""
     logs = {source: getattr(rpc, source).notifications(0, 1000) for source in sources}
     newest = {source: envelopes[-1]["position"] for source, envelopes in logs.items() if envelopes}
-    infra.wait_until(lambda: all(health(infra, "supervision")["tracking"].get(source, 0) >= position
+    infra.wait_until(lambda: all(infra.health("supervision")["tracking"].get(source, 0) >= position
                                  for source, position in newest.items()), timeout=30)
 
 
-def test_an_overdue_assignment_is_warned_once_and_its_reply_closes_the_watch(infra, services, rpc):
+def test_an_overdue_assignment_is_warned_once_and_its_reply_closes_the_watch(infra, services, rpc,
+                                                                          assignment_of):
     services(IntakeService, DispatchService, SupervisionService)
     petition_id = str(uuid.uuid4())
     rpc.intake.register(petition_id, petition(771, received_at="2026-08-03T09:30:00+08:00"), actor=CLERK)
     rpc.intake.decide_acceptance(petition_id, "accepted", "属本机关受理范围", decided_at="2026-08-05T10:00:00+08:00",
                                  actor=CLERK)
     assignment_id = str(assignment_id_for(uuid.UUID(petition_id)))
-    assignment = infra.wait_until(found(lambda: rpc.dispatch.get_assignment(assignment_id)), timeout=30)
+    assignment = assignment_of(assignment_id)
     unit = assignment["unit"]
     # 60 days from 5 August end on Sunday 4 October, in the National Day holiday: the limit runs to 8 October.
     assert assignment["deadline"] == "2026-10-08"
