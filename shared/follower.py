@@ -54,6 +54,7 @@ class Follower:
         self._stored: int | None = None  # the processor's tracking position, as last read
         self._reached = 0  # processed or found to change nothing, in order; never moves back
         self._attempts: Counter = Counter()
+        self._missed = False  # an event came while the lock was held: fetch before letting go
 
     def _count(self, outcome: str) -> None:
         metrics.CONSUMED.labels(self.service, self.source, outcome).inc()
@@ -74,17 +75,29 @@ class Follower:
 
     def receive(self, envelope: dict) -> None:
         """An event pushed by the broker."""
-        position = envelope["position"]
-        previous = envelope.get("previous", position - 1)
-        with self.lock:
+        # Never wait for the lock: a waiting handler holds one of the service's workers, and once
+        # every worker waits so, a source that follows this service back finds none free to serve
+        # the `notifications` RPC that the lock's holder is waiting for (seen: two services stalled
+        # until the RPC timed out). The holder fetches whatever arrived meanwhile before letting go.
+        if not self.lock.acquire(blocking=False):
+            self._missed = True
+            self._count("deferred")
+            return
+        try:
+            position = envelope["position"]
+            previous = envelope.get("previous", position - 1)
             if position <= self.tracked:
                 self._count("duplicate")
-                return
-            if previous <= self.tracked:  # nothing published lies between: it is the next one
+            elif previous <= self.tracked:  # nothing published lies between: it is the next one
                 self._handle(envelope)
-                return
-        self._count("gap")
-        self.catch_up()
+            else:
+                self._count("gap")
+                self._missed = True
+            while self._missed:
+                self._missed = False
+                self.catch_up()
+        finally:
+            self.lock.release()
 
     def catch_up(self) -> int:
         """Fetch and process everything after the tracked position; returns how many processed."""
@@ -93,10 +106,13 @@ class Follower:
             self.forget_position()
             while True:
                 batch = self.fetch(self.tracked, self.batch_size)
-                for envelope in batch:
-                    if envelope["position"] > self.tracked:
+                fresh = [envelope for envelope in batch if envelope["position"] > self.tracked]
+                if len(fresh) > 1 and hasattr(self.processor, "process_batch"):
+                    self._handle_batch(fresh)
+                else:
+                    for envelope in fresh:
                         self._handle(envelope)
-                        done += 1
+                done += len(fresh)
                 if len(batch) < self.batch_size:
                     break
             self._store_reached_position()
@@ -133,6 +149,27 @@ class Follower:
                 self._failed(envelope, exc)
                 return
         self._failed(envelope, RuntimeError("kept conflicting with concurrent commands"))
+
+    def _handle_batch(self, envelopes: list[dict]) -> None:
+        """Many events in one transaction (catching up, rebuilding); should any of them fail, each
+        is tried on its own, so that only the failing one is retried or parked."""
+        try:
+            wrote = self.processor.process_batch(self.source, envelopes)
+        except TRANSIENT:
+            metrics.HANDLER_FAILURES.labels(self.service, self.source).inc()
+            raise
+        except Exception as exc:
+            if not isinstance(exc, RecordConflictError):
+                log.info("%s: a batch from %s failed (%s); one event at a time", self.service, self.source, exc)
+            self.forget_position()
+            for envelope in envelopes:
+                if envelope["position"] > self.tracked:
+                    self._handle(envelope)
+            return
+        outcome = "processed" if wrote else "ignored"
+        for _ in envelopes[:-1]:
+            self._count(outcome)
+        self._advanced(envelopes[-1]["position"], outcome, stored=wrote)
 
     def _advanced(self, position: int, outcome: str, stored: bool) -> None:
         self._reached = position

@@ -111,3 +111,37 @@ def test_a_transient_failure_is_never_parked(follower, processor, source):
     del processor.failures[1]
     follower.receive(source[0])
     assert processor.processed == [1]
+
+
+def test_an_event_arriving_while_another_is_processed_does_not_wait_and_is_processed_before_the_lock_is_released(
+        processor, source):
+    """A handler never waits for the lock (waiting handlers can exhaust the service's workers): the
+    event is left to the lock's holder, which fetches it before letting go."""
+    import threading
+
+    holder_inside, let_go, late_returned = threading.Event(), threading.Event(), threading.Event()
+
+    def fetch(after, limit):
+        return [e for e in source if e["position"] > after][:limit]
+
+    follower = Follower("test", "intake", processor, fetch, batch_size=10)
+    slow = processor.process
+
+    def process(src, env):
+        if env["position"] == 1:
+            holder_inside.set()
+            assert let_go.wait(5)
+        return slow(src, env)
+
+    processor.process = process
+    first = threading.Thread(target=follower.receive, args=(source[0],))
+    first.start()
+    assert holder_inside.wait(5)
+    late = threading.Thread(target=lambda: (follower.receive(source[1]), late_returned.set()))
+    late.start()
+    assert late_returned.wait(5), "the second handler waited for the first"
+    assert processor.processed == []
+    let_go.set()
+    first.join(5)
+    late.join(5)
+    assert processor.processed == [1, 2, 3, 4, 5]  # 2 deferred, fetched by the holder with what followed
