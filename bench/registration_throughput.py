@@ -64,7 +64,8 @@ class System:
 
     def __init__(self, log_dir: Path):
         self.name = f"xinfang_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        self.ports = {name: free_port() for name in ("intake", "dispatch", "reporting", "gateway")}
+        self.ports = {name: free_port() for name in ("intake", "dispatch", "reporting", "mediation", "ownership",
+                                                     "supervision", "gateway")}
         self.env = {
             "POSTGRES_DBNAME": self.name, "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{self.name}",
             "XINFANG_CIPHER_KEY": new_key(), "XINFANG_PSEUDONYM_KEY": new_key(),
@@ -76,7 +77,7 @@ class System:
         self.settings = Settings(postgres_dbname=self.name)
         self.vhost_created = False
 
-    def start(self) -> "System":
+    def start(self) -> System:
         vhost = quote(self.name, safe="")
         requests.put(f"{RABBIT_API}/vhosts/{vhost}", timeout=10).raise_for_status()
         self.vhost_created = True

@@ -29,7 +29,7 @@ CHANNEL_LABELS = {"visit": "来访", "letter": "来信", "online": "网上信访
                   **FIVE_VOLUME_LABELS, "petition:hotline12345": "信访（经12345转来）",
                   "petition:police110": "信访（经110转来）", "petition:court": "信访（经法院转来）"}
 FIGURE_HEADER = ["指标代码", "指标", "本期", "上年同期", "同比"]
-VOLUME_HEADER = ["期间", "分类代码", "分类", "本期数量", "上年同期", "同比"]
+VOLUME_HEADER = ["期间", "分类代码", "分类", "本期数量", "上年同期", "同比", "本期人次", "上年同期人次", "人次同比"]
 RANKING_HEADER = ["排名", "单位代码", "单位", "交办件数", "按时办结率", "参评件数", "满意件数", "满意率"]
 RANKING_KEYS = ["rank", "unit_id", "unit_name", "assignments", "on_time_completion_rate", "rated", "satisfied",
                 "satisfaction_rate"]
@@ -62,6 +62,11 @@ def summary_rows(summary: dict) -> list[list]:
                              changes.get("five_volumes", {}))
     rows += [[f"five_volumes.{key}", label, volumes.get(key), last.get(key), change.get(key)]
              for key, label in FIVE_VOLUME_LABELS.items()]
+    # the same figures per person (人次口径): a group visit counts every person in it
+    per_person, last, change = (summary.get("per_person", {}), previous.get("per_person", {}),
+                                changes.get("per_person", {}))
+    rows += [[f"per_person.{key}", label.replace("（件次）", "") + "（人次口径）", per_person.get(key), last.get(key),
+              change.get(key)] for key, label in SUMMARY_LABELS.items() if key in per_person]
     return rows
 
 
@@ -71,7 +76,8 @@ def summary_csv(summary: dict) -> str:
 
 def volume_csv(volume: dict) -> str:
     rows = [[r["period"], r["key"], CHANNEL_LABELS.get(r["key"], r["key"]) if volume.get("by") == "channel" else r["key"],
-             r["count"], r["previous_year_count"], r["yoy"]] for r in volume.get("series", [])]
+             r["count"], r["previous_year_count"], r["yoy"], r.get("persons"), r.get("previous_year_persons"),
+             r.get("persons_yoy")] for r in volume.get("series", [])]
     return render([VOLUME_HEADER, *rows])
 
 

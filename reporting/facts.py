@@ -43,8 +43,12 @@ def _petition(d: dict) -> dict:
 
 
 def _petition_outcome(d: dict, outcome: str) -> list[FactUpdate]:
-    """A mediation of a petition concludes the petition (statistics.rates)."""
-    return [FactUpdate("petitions", d["petition_id"], {"mediation_outcome": outcome})] if d.get("petition_id") else []
+    """A mediation of a petition concludes the petition (statistics.rates); an agreement resolves
+    it for good, whatever a later mediation of the same petition ends in."""
+    if not d.get("petition_id"):
+        return []
+    agreed = {"mediation_agreed": True} if outcome == "agreed" else {}
+    return [FactUpdate("petitions", d["petition_id"], {"mediation_outcome": outcome, **agreed})]
 
 
 MEDIATION_EVENTS = ("mediation.opened", "mediation.escalated", "mediation.agreement_reached", "mediation.ended",
@@ -177,7 +181,7 @@ def updates(envelope: dict) -> list[FactUpdate]:
             "channel": d["channel"], "region_code": d["region_code"], "category": d["category"],
             "matter_type": d["matter_type"], "received_on": _on(d["received_at"]),
             "acceptance_deadline": d["acceptance_deadline"], "petitioner_ref": d["petitioner_ref"],
-            "is_repeat": d["repeat_of"] is not None})]
+            "is_repeat": d["repeat_of"] is not None, "group_size": d.get("group_size")})]
     if kind == "petition.acceptance_decided":
         return [FactUpdate("petitions", d["petition_id"], {
             "decision": d["decision"], "decided_on": _on(d["decided_at"]), "timely": d["timely"]})]
@@ -185,6 +189,8 @@ def updates(envelope: dict) -> list[FactUpdate]:
         return [FactUpdate("assignments", d["assignment_id"], {
             "petition_id": d["petition_id"], "unit_id": d["unit_id"],
             "handling_deadline": d["handling_deadline"]})]
+    if kind == "assignment.rerouted":  # the unit that handles it now (the level of resolution)
+        return [FactUpdate("assignments", d["assignment_id"], {"unit_id": d["to_unit"]})]
     if kind == "assignment.extended":
         return [FactUpdate("assignments", d["assignment_id"], {"handling_deadline": d["handling_deadline"]})]
     if kind == "assignment.replied":

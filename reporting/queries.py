@@ -8,7 +8,7 @@ from reporting.readmodel import StatisticsReadModel
 from shared.clock import Clock, SystemClock, beijing_date
 
 GRANULARITIES = ("day", "week", "month")
-VOLUME_KEYS = ("channel", "region", "category")
+VOLUME_KEYS = ("channel", "region", "category", "matter_type")
 
 
 class Statistics:
@@ -35,6 +35,25 @@ class Statistics:
     def park(self, source: str, envelope: dict, reason: str) -> None:
         self.readmodel.park(source, envelope, reason)
 
+    def process_batch(self, source: str, envelopes: list[dict]) -> bool:
+        return self.readmodel.process_batch(source, envelopes)
+
+    # rebuilding from zero (shared.context.Context.rebuild)
+    def start_rebuild(self) -> None:
+        self.readmodel.reset()
+
+    def rebuild_started_at(self):
+        return self.readmodel.rebuild_started_at()
+
+    def move_running_day(self) -> bool:
+        """Today becomes the day the running limits are judged on, when it is not yet (module cubes)."""
+        return self.readmodel.move_running_day(beijing_date(self.clock.now()))
+
+    def caught_up(self) -> None:
+        """Every source processed to its newest event: a rebuild under way is finished."""
+        if self.readmodel.rebuild_started_at():
+            self.readmodel.finish_rebuild()
+
     def close(self) -> None:
         if self._close:
             self._close()
@@ -53,12 +72,13 @@ class Statistics:
         now = keyed(self.readmodel.volume(start, end, region, granularity, by), by)
         earlier = keyed(self.readmodel.volume(statistics.year_earlier(start), statistics.year_earlier(end),
                                               region, granularity, by, shift_years=1), by)
-        keys = sorted(set(now) | set(earlier))
-        return {"granularity": granularity, "by": by, "series": [
-            {"period": period.isoformat(), "key": key, "count": now.get((period, key), 0),
-             "previous_year_count": earlier.get((period, key), 0),
-             "yoy": statistics.yoy(now.get((period, key), 0), earlier.get((period, key), 0))}
-            for period, key in keys]}
+        series = []
+        for period, key in sorted(set(now) | set(earlier)):
+            (count, persons), (count_then, persons_then) = now.get((period, key), (0, 0)), earlier.get((period, key), (0, 0))
+            series.append({"period": period.isoformat(), "key": key, "count": count, "previous_year_count": count_then,
+                           "yoy": statistics.yoy(count, count_then), "persons": persons,
+                           "previous_year_persons": persons_then, "persons_yoy": statistics.yoy(persons, persons_then)})
+        return {"granularity": granularity, "by": by, "series": series}
 
     def repeats(self, start: date, end: date, region: str = "", limit: int = 20) -> dict:
         """Repeat petitions per petitioner (a pseudonym) and per matter, with the totals of the
@@ -125,20 +145,20 @@ class Statistics:
                 **statistics.overdue_by_unit(rows)}
 
 
-def keyed(rows: list[dict], by: str) -> dict[tuple, int]:
-    """(period, key) → count. Agency rows (with a `type`) count in their five-volume keys, rows
-    of a volume of its own (mediations opened) in it; by channel, petitions are keyed by their
-    channel (statistics.petition_channel_key)."""
-    counts: dict[tuple, int] = {}
+def keyed(rows: list[dict], by: str) -> dict[tuple, tuple[int, int]]:
+    """(period, key) → (count, persons). Agency events count in their five-volume keys, mediations
+    opened in theirs; by channel, petitions are keyed by their channel (statistics.petition_channel_key)."""
+    counts: dict[tuple, tuple[int, int]] = {}
     for row in rows:
-        if "volume" in row:
-            keys = (row["volume"],)
-        elif "type" in row:
-            keys = statistics.AGENCY_VOLUMES.get(row["type"], ())
+        if row["dimension"] == "agency":
+            keys = statistics.AGENCY_VOLUMES.get(row["key"], ())
+        elif row["dimension"] == "mediation":
+            keys = ("mediation",)
         elif by == "channel":
             keys = (statistics.petition_channel_key(row["key"]),)
         else:
             keys = (row["key"],)
         for key in keys:
-            counts[(row["period"], key)] = counts.get((row["period"], key), 0) + row["count"]
+            count, persons = counts.get((row["period"], key), (0, 0))
+            counts[(row["period"], key)] = (count + row["count"], persons + row["persons"])
     return counts

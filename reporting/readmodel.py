@@ -8,6 +8,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
+from reporting import cubes
 from reporting.facts import FactUpdate, updates
 from reporting.statistics import ANSWERED_LETTERS, LETTERS, RESOLVED_RATINGS
 
@@ -15,8 +16,8 @@ COLUMNS = {
     "petitions": ("petition_id", {
         "channel": "text", "region_code": "text", "category": "text", "matter_type": "text",
         "received_on": "date", "acceptance_deadline": "date", "petitioner_ref": "text",
-        "is_repeat": "boolean", "decision": "text", "decided_on": "date", "timely": "boolean",
-        "mediation_outcome": "text", "backlog_outcome": "text"}),
+        "is_repeat": "boolean", "group_size": "integer", "decision": "text", "decided_on": "date", "timely": "boolean",
+        "mediation_outcome": "text", "mediation_agreed": "boolean", "backlog_outcome": "text"}),
     "assignments": ("assignment_id", {
         "petition_id": "uuid", "unit_id": "text", "handling_deadline": "date", "replied_on": "date",
         "on_time": "boolean", "outcome": "text", "evaluation_deadline": "date", "rating": "text",
@@ -73,6 +74,7 @@ class StatisticsReadModel(PostgresTrackingRecorder):
     def __init__(self, datastore, **kwargs):
         super().__init__(datastore, **kwargs)
         self.schema = self.datastore.schema
+        self._upserts: dict[tuple, object] = {}  # (table, columns) → the upsert statement
         for table, (key, columns) in COLUMNS.items():
             cols = ", ".join(f"{name} {kind}" for name, kind in columns.items())
             self.sql_create_statements.append(SQL(
@@ -84,6 +86,10 @@ class StatisticsReadModel(PostgresTrackingRecorder):
         for statement in INDEXES:
             self.sql_create_statements.append(SQL(statement.format(
                 pfx=self.prefix, schema="{}")).format(Identifier(self.schema), Identifier(self.schema)))
+        self.sql_create_statements += cubes.create_statements(self.table, self.prefix)
+        for table, column in (("rebuild", "started_at timestamptz"), ("running_day", "as_of date")):
+            self.sql_create_statements.append(SQL(f"CREATE TABLE IF NOT EXISTS {{}} ({column} NOT NULL)")
+                                              .format(self.table(table)))
 
     def table(self, name: str) -> Identifier:
         return Identifier(self.schema, self.prefix + name)
@@ -93,23 +99,72 @@ class StatisticsReadModel(PostgresTrackingRecorder):
         return self.max_tracking_id(source) or 0
 
     def process(self, source: str, envelope: dict) -> bool:
-        facts = updates(envelope)
+        return self.process_batch(source, [envelope])
+
+    def process_batch(self, source: str, envelopes: list[dict]) -> bool:
+        """Applies the events' facts in order, keeps the cubes up to date and records the last
+        position, in one transaction; False (nothing written) when none of them changes a fact."""
+        facts = [update for envelope in envelopes for update in updates(envelope)]
         if not facts:
             return False
         with self.datastore.transaction(commit=True) as curs:
-            for update in facts:
-                curs.execute(self._upsert(update), {"key": update.key, **update.values})
-            self._insert_tracking(curs, Tracking(source, envelope["position"]))
+            running_day = self._running_day(curs, share=True)
+            petitions = self._petitions_touched(curs, facts)
+            cubes.lock_petitions(curs, petitions)
+            volumes = {table: sorted({u.key for u in facts if u.table == table}) for table in cubes.VOLUME_SOURCES}
+            deltas = cubes.Deltas()
+            for sign in (-1, +1):  # before the facts, then after them
+                if sign > 0:
+                    self._apply(curs, facts)
+                at_end = cubes.petition_contributions(curs, self.table, petitions)
+                deltas.add_petitions(at_end, sign)
+                if running_day:
+                    deltas.add_running(at_end, cubes.petition_contributions(curs, self.table, petitions, running_day),
+                                       running_day, sign)
+                for table, ids in volumes.items():
+                    deltas.add_volume(cubes.volume_contributions(curs, self.table, table, ids),
+                                      cubes.VOLUME_SOURCES[table], sign)
+            deltas.apply(curs, self.table)
+            self._insert_tracking(curs, Tracking(source, envelopes[-1]["position"]))
         return True
+
+    def _petitions_touched(self, curs, facts: list[FactUpdate]) -> list[str]:
+        """The petitions whose contribution the facts may change: their own rows, and those of the
+        assignments they change (named by the fact, or by the assignment's row)."""
+        ids = {u.key for u in facts if u.table == "petitions"}
+        ids |= {u.values["petition_id"] for u in facts if u.table == "assignments" and u.values.get("petition_id")}
+        assignments = sorted({u.key for u in facts if u.table == "assignments" and not u.values.get("petition_id")})
+        if assignments:
+            curs.execute(SQL("SELECT DISTINCT petition_id::text AS id FROM {} WHERE assignment_id = ANY(%s::uuid[]) "
+                             "AND petition_id IS NOT NULL").format(self.table("assignments")), (assignments,))
+            ids |= {row["id"] for row in curs.fetchall()}
+        return sorted(ids)
+
+    def _apply(self, curs, facts: list[FactUpdate]) -> None:
+        """The facts of a row merged in the events' order (each upsert sets only its own columns,
+        so the later value of a column wins, as one upsert after another would), then one round
+        trip per table and set of columns."""
+        rows: dict[tuple[str, str], dict] = {}
+        for update in facts:
+            rows.setdefault((update.table, update.key), {}).update(update.values)
+        shapes: dict[tuple, list[dict]] = {}
+        for (table, key), values in rows.items():
+            shapes.setdefault((table, tuple(values)), []).append({"key": key, **values})
+        for (table, names), params in shapes.items():
+            curs.executemany(self._upsert(table, names), params)
 
     def record_position(self, source: str, position: int) -> None:
         self.insert_tracking(Tracking(source, position))
 
-    def _upsert(self, update: FactUpdate):
-        key, _ = COLUMNS[update.table]
-        names = list(update.values)
+    def _upsert(self, table: str, names: tuple[str, ...]):
+        if (table, names) not in self._upserts:
+            self._upserts[(table, names)] = self._compose_upsert(table, names)
+        return self._upserts[(table, names)]
+
+    def _compose_upsert(self, table: str, names: tuple[str, ...]):
+        key, _ = COLUMNS[table]
         return SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}").format(
-            self.table(update.table),
+            self.table(table),
             SQL(", ").join(Identifier(n) for n in [key, *names]),
             SQL(", ").join(SQL("%({})s").format(SQL(n)) for n in ["key", *names]),
             Identifier(key),
@@ -125,64 +180,136 @@ class StatisticsReadModel(PostgresTrackingRecorder):
             self._insert_tracking(curs, Tracking(source, envelope["position"]))
 
     def reset(self) -> None:
-        """Empties the read model and its tracking, so the followers rebuild it from zero."""
+        """Empties the read model and its tracking, so the followers rebuild it from zero, and marks
+        the rebuild as under way (in the same transaction) until `finish_rebuild`: a rebuild cut
+        short by a crash goes on from the tracked positions when the service starts again."""
+        # DELETE, not TRUNCATE: a summary being read meanwhile keeps its snapshot instead of
+        # deadlocking with the table locks TRUNCATE takes one table at a time.
         with self.datastore.transaction(commit=True) as curs:
-            for table in COLUMNS:
-                curs.execute(SQL("TRUNCATE {}").format(self.table(table)))
-            curs.execute(SQL("TRUNCATE {}").format(Identifier(self.schema, self.tracking_table_name)))
+            for table in (*COLUMNS, *cubes.CUBES, "rebuild", "running_day"):
+                curs.execute(SQL("DELETE FROM {}").format(self.table(table)))
+            curs.execute(SQL("DELETE FROM {}").format(Identifier(self.schema, self.tracking_table_name)))
+            curs.execute(SQL("INSERT INTO {} (started_at) VALUES (now())").format(self.table("rebuild")))
+
+    def rebuild_started_at(self):
+        """When the rebuild under way started, or None."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT started_at FROM {}").format(self.table("rebuild")))
+            row = curs.fetchone()
+        return row["started_at"] if row else None
+
+    def finish_rebuild(self) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(SQL("DELETE FROM {}").format(self.table("rebuild")))
+
+    # -- the running day: the limits judged on it without scanning (module cubes) ----------------
+    RUNNING_LOCK = 0x5354_4154_5255_4E  # processing shares it; moving the running day takes it alone
+
+    def _running_day(self, curs, share: bool) -> date | None:
+        curs.execute("SELECT pg_advisory_xact_lock_shared(%s)" if share else "SELECT pg_advisory_xact_lock(%s)",
+                     (self.RUNNING_LOCK,))
+        curs.execute(SQL("SELECT as_of FROM {}").format(self.table("running_day")))
+        row = curs.fetchone()
+        return row["as_of"] if row else None
+
+    def running_day(self) -> date | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT as_of FROM {}").format(self.table("running_day")))
+            row = curs.fetchone()
+        return row["as_of"] if row else None
+
+    def move_running_day(self, day: date) -> bool:
+        """Computes the running cells for `day` (normally today, once a day), while no event is
+        being processed; False when `day` is the running day already."""
+        with self.datastore.transaction(commit=True) as curs:
+            if self._running_day(curs, share=False) == day:
+                return False
+            for statement in cubes.running_statements(self.table, day):
+                curs.execute(statement, {"day": day, "day_text": day.isoformat(), "end_of_time": cubes.END_OF_TIME})
+            curs.execute(SQL("DELETE FROM {}").format(self.table("running_day")))
+            curs.execute(SQL("INSERT INTO {} (as_of) VALUES (%s)").format(self.table("running_day")), (day,))
+        return True
 
     # -- reading ----------------------------------------------------------------------------
     def counts(self, start: date, end: date, region: str, as_of: date) -> dict:
-        params = {"start": start, "end": end, "region": region + "%", "as_of": as_of}
+        """The summary's counts for the petitions received in the period (statistics.rates), per
+        petition and, as `<name>_persons`, per person; from the cubes (module cubes), or for a
+        village (a prefix finer than the cubes' areas) from the facts."""
+        if len(region) > cubes.AREA_DIGITS:
+            return self._counts_from_facts(start, end, region, as_of)
+        periods, params = cubes.period_filter(start, end)
+        params.update(region=region + "%", as_of=as_of)
+        in_cells = SQL("{} AND region_code LIKE %(region)s").format(periods)
+        measures = cubes.PETITION_MEASURES
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(SQL("""
-                SELECT count(*) AS received,
-                       count(DISTINCT petitioner_ref) AS persons,
-                       count(*) FILTER (WHERE decision = 'accepted') AS accepted,
-                       count(*) FILTER (WHERE timely) AS decided_in_time,
-                       count(*) FILTER (WHERE NOT timely) AS decided_late,
-                       count(*) FILTER (WHERE decision IS NULL AND acceptance_deadline < %(as_of)s)
-                           AS undecided_overdue,
-                       count(*) FILTER (WHERE is_repeat) AS repeats
-                FROM {} WHERE received_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
-            """).format(self.table("petitions")), params)
+            sums = SQL(", ").join(SQL("coalesce(sum({0}), 0)::bigint AS {0}").format(Identifier(m)) for m in measures)
+            curs.execute(SQL("SELECT {} FROM {} WHERE {}").format(sums, self.table("cube_petitions"), in_cells), params)
             counts = dict(curs.fetchone())
+            curs.execute(SQL("SELECT as_of FROM {}").format(self.table("running_day")))
+            running_day = curs.fetchone()
+            if running_day and running_day["as_of"] == as_of:
+                curs.execute(SQL("SELECT {} FROM {} WHERE {} AND as_of = %(as_of_text)s").format(
+                    sums, self.table(cubes.RUNNING), in_cells), {**params, "as_of_text": as_of.isoformat()})
+                still_running = curs.fetchone()
+            else:  # another day than the running one: judged on the facts of the petitions concerned
+                still_running = self._limits_still_running(curs, start, end, region, as_of)
+            for name in measures:
+                counts[name] -= still_running[name]
+            curs.execute(SQL("SELECT unit_id, sum(resolved)::bigint AS resolved, sum(resolved_persons)::bigint AS "
+                             "resolved_persons FROM {} WHERE {} GROUP BY 1").format(
+                                 self.table("cube_resolved"), in_cells), params)
+            by_unit = curs.fetchall()
+            curs.execute(SQL("SELECT dimension, key, sum(count)::bigint AS n FROM {} WHERE {} "
+                             "AND dimension IN ('agency', 'mediation') GROUP BY 1, 2").format(
+                                 self.table("cube_volumes"), in_cells), params)
+            volumes = curs.fetchall()
+        return self._with_breakdowns(counts, by_unit, volumes)
+
+    def _counts_from_facts(self, start: date, end: date, region: str, as_of: date) -> dict:
+        params = {"start": start, "end": end, "region": region + "%", "as_of": as_of}
+        in_period = "p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s"
+        measures = cubes.PETITION_MEASURES
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT unit_id, {} FROM ({}) c GROUP BY unit_id").format(
+                SQL(", ").join(SQL("sum({0})::bigint AS {0}").format(Identifier(m)) for m in measures),
+                cubes.contribution_sql(self.table, in_period)), params)
+            by_unit = curs.fetchall()
             curs.execute(SQL("""
-                SELECT count(*) FILTER (WHERE a.on_time) AS replied_on_time,
-                       count(*) FILTER (WHERE NOT a.on_time) AS replied_late,
-                       count(*) FILTER (WHERE a.replied_on IS NULL AND a.handling_deadline < %(as_of)s)
-                           AS unreplied_overdue,
-                       count(*) FILTER (WHERE a.rating IS NOT NULL) AS rated,
-                       count(*) FILTER (WHERE a.rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
-                       count(*) FILTER (WHERE a.replied_on IS NOT NULL AND a.rating IS NULL
-                                        AND a.evaluation_deadline < %(as_of)s) AS expired_unrated
-                FROM {} a JOIN {} p USING (petition_id)
-                WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
-            """).format(self.table("assignments"), self.table("petitions")), params)
-            counts.update(curs.fetchone())
-            # Resolution counts each petition once (statistics.rates): resolved by a satisfied
-            # rating of any of its assignments, by a mediation agreement or by its backlog case
-            # resolved; concluded by a rating, a rating window expired unrated, a mediation's
-            # outcome or its backlog case's (resolved or terminated).
-            per_petition = SQL(PER_PETITION).format(self.table("petitions"), self.table("assignments"))
-            curs.execute(SQL("""
-                SELECT count(*) FILTER (WHERE resolved) AS resolved,
-                       count(*) FILTER (WHERE concluded) AS concluded,
-                       count(*) FILTER (WHERE resolved AND NOT is_repeat) AS first_resolved,
-                       count(*) FILTER (WHERE concluded AND NOT is_repeat) AS first_concluded
-                FROM ({}) per_petition""").format(per_petition), params)
-            counts.update(curs.fetchone())
-            # Where the resolved ones were handled, for the level of resolution (小事不出村、大事不出镇).
-            curs.execute(SQL("SELECT coalesce(unit_id, '') AS unit_id, count(*) AS n FROM ({}) per_petition "
-                             "WHERE resolved GROUP BY 1").format(per_petition), params)
-            counts["resolved_by_unit"] = {row["unit_id"]: row["n"] for row in curs.fetchall()}
-            curs.execute(SQL("SELECT type, count(*) AS n FROM {} WHERE occurred_on BETWEEN %(start)s AND %(end)s "
-                             "AND region_code LIKE %(region)s GROUP BY type").format(self.table("agency_events")), params)
-            counts["agency"] = {row["type"]: row["n"] for row in curs.fetchall()}
-            curs.execute(SQL("SELECT count(*) AS n FROM {} WHERE opened_on BETWEEN %(start)s AND %(end)s "
-                             "AND region_code LIKE %(region)s").format(self.table("mediations")), params)
-            counts["mediations"] = curs.fetchone()["n"]
+                SELECT 'agency' AS dimension, type AS key, count(*) AS n FROM {} WHERE occurred_on
+                       BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s GROUP BY 2
+                UNION ALL SELECT 'mediation', 'opened', count(*) FROM {} WHERE opened_on
+                       BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s""").format(
+                self.table("agency_events"), self.table("mediations")), params)
+            volumes = curs.fetchall()
+        counts = {m: sum(row[m] for row in by_unit) for m in measures}
+        return self._with_breakdowns(counts, by_unit, volumes)
+
+    @staticmethod
+    def _with_breakdowns(counts: dict, by_unit: list[dict], volumes: list[dict]) -> dict:
+        counts["resolved_by_unit"] = {row["unit_id"]: row["resolved"] for row in by_unit if row["resolved"]}
+        counts["resolved_by_unit_persons"] = {row["unit_id"]: row["resolved_persons"]
+                                              for row in by_unit if row["resolved_persons"]}
+        counts["agency"] = {row["key"]: row["n"] for row in volumes if row["dimension"] == "agency"}
+        counts["mediations"] = sum(row["n"] for row in volumes if row["dimension"] == "mediation")
+        counts["persons"] = counts["received_persons"]
         return counts
+
+    def _limits_still_running(self, curs, start: date, end: date, region: str, as_of: date) -> dict:
+        """What the cubes count as overdue or expired that is not yet so on `as_of`: the difference
+        between then and the end of time, over the petitions with a limit still running."""
+        params = {"start": start, "end": end, "region": region + "%", "as_of": as_of, "day": as_of}
+        running = ("p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s AND "
+                   + cubes.RUNNING_PETITIONS.format(petitions=self.table("petitions").as_string(curs),
+                                                    assignments=self.table("assignments").as_string(curs)))
+        total = SQL("SELECT {} FROM ({}) c").format(
+            SQL(", ").join(SQL("coalesce(sum({0}), 0)::bigint AS {0}").format(Identifier(m))
+                           for m in cubes.PETITION_MEASURES),
+            cubes.contribution_sql(self.table, running))
+        curs.execute(total, {**params, "as_of": cubes.END_OF_TIME})
+        at_end = curs.fetchone()
+        curs.execute(total, params)
+        then = curs.fetchone()
+        return {m: at_end[m] - then[m] for m in cubes.PETITION_MEASURES}
 
     def unit_counts(self, start: date, end: date, region: str, as_of: date) -> list[dict]:
         """Per unit, the assignments of the petitions received in the period: replied on time, late,
@@ -207,38 +334,52 @@ class StatisticsReadModel(PostgresTrackingRecorder):
 
     def volume(self, start: date, end: date, region: str, granularity: str, key: str,
                shift_years: int = 0) -> list[dict]:
-        """Petitions per period and key; with shift_years=1 a year earlier, reported under the
-        period a year later so that the two series line up."""
-        key_sql = {"channel": SQL("channel"), "category": SQL("category"),
-                   "region": SQL("left(region_code, %(key_len)s)")}[key]
+        """Per period and key, petitions (by channel, category, matter type or region) and, by
+        channel, the agency events and mediations opened, each with its persons (人次); with
+        shift_years=1 a year earlier, reported under the period a year later so that the two
+        series line up. Month series read the month cells, day and week series the day cells."""
+        dimension = "channel" if key == "region" else key
+        dimensions = ["channel", "agency", "mediation"] if key == "channel" else [dimension]
+        key_len = region_key_length(region)
+        key_sql = SQL("left(region_code, %(key_len)s)") if key == "region" else SQL("key")
+        if len(region) > cubes.AREA_DIGITS or (key == "region" and key_len > cubes.AREA_DIGITS):
+            cells, params = SQL(VOLUME_FACTS).format(self.table("petitions"), self.table("agency_events"),
+                                                     self.table("mediations")), {"start": start, "end": end}
+        else:
+            periods, params = cubes.period_filter(start, end, use_months=granularity == "month")
+            cells = SQL("SELECT period, dimension, key, region_code, count, persons FROM {} WHERE {}").format(
+                self.table("cube_volumes"), periods)
+        params.update(gran=granularity, shift=shift_years, region=region + "%", dimensions=dimensions,
+                      key_len=key_len)
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(SQL("""
-                SELECT date_trunc(%(gran)s, received_on + make_interval(years => %(shift)s))::date AS period,
-                       {} AS key, count(*) AS count
-                FROM {} WHERE received_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
-                GROUP BY 1, 2 ORDER BY 1, 2
-            """).format(key_sql, self.table("petitions")),
-                {"gran": granularity, "shift": shift_years, "start": start, "end": end,
-                 "region": region + "%", "key_len": region_key_length(region)})
-            rows = [dict(r) for r in curs.fetchall()]
-            if key == "channel":
-                curs.execute(SQL("""
-                    SELECT date_trunc(%(gran)s, occurred_on + make_interval(years => %(shift)s))::date AS period,
-                           type, count(*) AS count
-                    FROM {} WHERE occurred_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
-                    GROUP BY 1, 2
-                """).format(self.table("agency_events")),
-                    {"gran": granularity, "shift": shift_years, "start": start, "end": end, "region": region + "%"})
-                rows += [dict(r) for r in curs.fetchall()]
-                curs.execute(SQL("""
-                    SELECT date_trunc(%(gran)s, opened_on + make_interval(years => %(shift)s))::date AS period,
-                           'mediation' AS volume, count(*) AS count
-                    FROM {} WHERE opened_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
-                    GROUP BY 1
-                """).format(self.table("mediations")),
-                    {"gran": granularity, "shift": shift_years, "start": start, "end": end, "region": region + "%"})
-                rows += [dict(r) for r in curs.fetchall()]
-            return rows
+                SELECT date_trunc(%(gran)s, period + make_interval(years => %(shift)s))::date AS period,
+                       dimension, {} AS key, sum(count)::bigint AS count, sum(persons)::bigint AS persons
+                FROM ({}) cells WHERE region_code LIKE %(region)s AND dimension = ANY(%(dimensions)s)
+                GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            """).format(key_sql, cells), params)
+            return [dict(r) for r in curs.fetchall()]
+
+    def rebuild_cubes(self) -> None:
+        """Every cube from the fact rows (after a bulk load of facts), the running day's cells too."""
+        with self.datastore.transaction(commit=True) as curs:
+            running_day = self._running_day(curs, share=False)
+            statements = cubes.rebuild_statements(self.table)
+            statements += cubes.running_statements(self.table, running_day) if running_day else []
+            for statement in statements:
+                curs.execute(statement, {"as_of": cubes.END_OF_TIME, "end_of_time": cubes.END_OF_TIME,
+                                         "day": running_day, "day_text": running_day and running_day.isoformat()})
+
+    def cube_rows(self) -> dict[str, list[tuple]]:
+        """The cubes' non-empty cells, sorted (to compare the incremental cubes with a rebuild)."""
+        out = {}
+        with self.datastore.transaction(commit=False) as curs:
+            for cube, (dims, measures) in cubes.CUBES.items():
+                curs.execute(SQL("SELECT * FROM {} ORDER BY grain, period, {}").format(
+                    self.table(cube), SQL(", ").join(map(Identifier, dims))))
+                out[cube] = [tuple(row.values()) for row in curs.fetchall()
+                             if any(row[m] for m in measures)]
+        return out
 
     def mediation_counts(self, start: date, end: date, region: str) -> dict:
         """Mediations opened in the period: their outcomes, the court's confirmations, and per
@@ -412,20 +553,19 @@ class StatisticsReadModel(PostgresTrackingRecorder):
         return {"totals": totals, "petitioners": petitioners, "matters": matters}
 
 
-# One row per petition received in the period: resolved and concluded as statistics.rates defines
-# them, and the unit that handled it (its assignment's, the latest where it was re-routed).
-PER_PETITION = """
-    SELECT p.is_repeat, max(a.unit_id) AS unit_id,
-           coalesce(p.mediation_outcome = 'agreed', false)
-           OR coalesce(p.backlog_outcome = 'resolved', false)
-           OR coalesce(bool_or(a.rating IN ('satisfied', 'basically_satisfied')), false) AS resolved,
-           p.mediation_outcome IS NOT NULL
-           OR p.backlog_outcome IS NOT NULL
-           OR coalesce(bool_or(a.rating IS NOT NULL OR (
-               a.replied_on IS NOT NULL AND a.evaluation_deadline < %(as_of)s)), false) AS concluded
-    FROM {} p LEFT JOIN {} a USING (petition_id)
+# The volume cells of a village (finer than the cubes' areas), from the facts themselves.
+VOLUME_FACTS = """
+    SELECT p.received_on AS period, d.dimension, d.key, p.region_code, 1 AS count,
+           coalesce(p.group_size, 1) AS persons
+    FROM {0} p CROSS JOIN LATERAL (VALUES ('channel', p.channel), ('category', p.category),
+                                          ('matter_type', coalesce(p.matter_type, ''))) AS d (dimension, key)
     WHERE p.received_on BETWEEN %(start)s AND %(end)s AND p.region_code LIKE %(region)s
-    GROUP BY p.petition_id"""
+    UNION ALL
+    SELECT occurred_on, 'agency', type, region_code, 1, 1 FROM {1}
+    WHERE occurred_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s
+    UNION ALL
+    SELECT opened_on, 'mediation', 'opened', region_code, 1, 1 FROM {2}
+    WHERE opened_on BETWEEN %(start)s AND %(end)s AND region_code LIKE %(region)s"""
 
 
 def region_key_length(region: str) -> int:

@@ -36,6 +36,7 @@ def petition_channel_key(channel: str) -> str:
     is keyed apart from the work orders themselves, which are counted already."""
     return f"petition:{channel}" if channel in ("hotline12345", "police110", "court") else channel
 COUNT_KEYS = ("received", "persons", "accepted", "repeats")
+PER_PERSON_COUNT_KEYS = ("received", "accepted", "repeats")
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -96,15 +97,33 @@ def resolution_levels(resolved_by_unit: dict[str, int], unit_levels: dict[str, s
     return {**counts, "shares": {level: ratio(counts[level], total) for level in counts}}
 
 
+# The counts `rates` reads, each also kept per person (人次) as `<name>_persons`.
+RATE_COUNTS = ("received", "accepted", "decided_in_time", "decided_late", "undecided_overdue", "repeats",
+               "replied_on_time", "replied_late", "unreplied_overdue", "rated", "satisfied", "expired_unrated",
+               "resolved", "concluded", "first_resolved", "first_concluded")
+
+
+def per_person(c: dict, unit_levels: dict[str, str]) -> dict:
+    """The same figures counted per person (人次): a group visit of 30 counts 30 in every count
+    and in the rates' numerators and denominators alike."""
+    weighted = {name: c.get(f"{name}_persons", 0) for name in RATE_COUNTS}
+    figures = rates({**weighted, "persons": weighted["received"]})
+    del figures["persons"]
+    figures["resolution_levels"] = resolution_levels(c.get("resolved_by_unit_persons", {}), unit_levels)
+    return figures
+
+
 def summary(current: dict, previous: dict, unit_levels: dict[str, str] | None = None) -> dict:
     this, last = rates(current), rates(previous)
     for figures, counts in ((this, current), (last, previous)):
         figures["resolution_levels"] = resolution_levels(counts.get("resolved_by_unit", {}), unit_levels or {})
+        figures["per_person"] = per_person(counts, unit_levels or {})
     this["five_volumes"] = five_volumes(current["received"], current.get("agency", {}), current.get("mediations", 0))
     last["five_volumes"] = five_volumes(previous["received"], previous.get("agency", {}),
                                         previous.get("mediations", 0))
     changes = {k: yoy(this[k], last[k]) for k in COUNT_KEYS}
     changes["five_volumes"] = {k: yoy(this["five_volumes"][k], last["five_volumes"][k]) for k in FIVE_VOLUMES}
+    changes["per_person"] = {k: yoy(this["per_person"][k], last["per_person"][k]) for k in PER_PERSON_COUNT_KEYS}
     return {**this, "previous_year": last, "yoy": changes}
 
 

@@ -1,25 +1,81 @@
-"""Operator commands over the bus: `python -m services.admin rebuild-statistics | parked | tracking`."""
+"""Operator commands over the bus: `python -m services.admin rebuild-statistics | parked | tracking`.
+
+`rebuild-statistics` empties reporting's read models and rebuilds them from every source's
+notification log, showing a progress bar and the rate. The rebuild runs inside the reporting service
+and records its position with every batch: interrupting this command (Ctrl-C) leaves it running, and
+a rebuild cut short by a crash of the service goes on from where it was when the service starts
+again. Running the command again while one is under way watches it instead of starting over
+(`--from-zero` starts over).
+"""
 import argparse
 import json
 import os
+import sys
+import time
 
 import shared  # noqa: F401
 from nameko.standalone.rpc import ClusterRpcProxy
 
+BAR = 30
+
+
+def progress_line(done: int, total: int, rate: float) -> str:
+    share = min(1.0, done / total) if total else 1.0
+    filled = int(share * BAR)
+    eta = f"  about {int((total - done) / rate)} s left" if rate > 0 and done < total else ""
+    return f"[{'#' * filled}{'.' * (BAR - filled)}] {share:6.1%}  {done:,}/{total:,} events  {rate:,.0f} events/s{eta}"
+
+
+def rebuild_statistics(rpc, from_zero: bool, out=sys.stdout, interval: float = 0.5) -> dict:
+    status = rpc.reporting.rebuild_progress()
+    if status["rebuilding"] and not from_zero:
+        print(f"A rebuild started at {status['started_at']} is under way: watching it.", file=out)
+    else:
+        status = rpc.reporting.rebuild()
+    newest = {source: getattr(rpc, source).newest_position() for source in status["tracked"]}
+    total = sum(newest.values())
+
+    def done(tracked: dict) -> int:
+        return sum(min(tracked[s], newest[s]) for s in newest)
+
+    began, first, last_print = time.monotonic(), done(status["tracked"]), 0.0
+    while True:
+        status = rpc.reporting.rebuild_progress()
+        now = time.monotonic()
+        count = total if not status["rebuilding"] else done(status["tracked"])
+        rate = (count - first) / (now - began) if now > began else 0.0
+        if out.isatty():
+            print("\r" + progress_line(count, total, rate), end="", file=out, flush=True)
+        elif now - last_print >= 5 or not status["rebuilding"]:
+            print(progress_line(count, total, rate), file=out, flush=True)
+            last_print = now
+        if not status["rebuilding"]:
+            break
+        time.sleep(interval)
+    seconds = time.monotonic() - began
+    if out.isatty():
+        print(file=out)
+    return {"rebuilt": True, "events": total - first, "seconds": round(seconds, 1),
+            "events_per_second": round((total - first) / seconds) if seconds else None,
+            "tracked": status["tracked"]}
+
+
 COMMANDS = {
-    "rebuild-statistics": lambda rpc: rpc.reporting.rebuild(),
-    "tracking": lambda rpc: rpc.reporting.tracking(),
-    "parked": lambda rpc: {"intake": rpc.intake.parked_events(), "dispatch": rpc.dispatch.parked_events()},
+    "rebuild-statistics": lambda rpc, args: rebuild_statistics(rpc, args.from_zero),
+    "tracking": lambda rpc, args: rpc.reporting.tracking(),
+    "parked": lambda rpc, args: {"intake": rpc.intake.parked_events(), "dispatch": rpc.dispatch.parked_events()},
 }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("--from-zero", action="store_true",
+                        help="rebuild-statistics: start over even when a rebuild is under way")
     args = parser.parse_args()
     config = {"AMQP_URI": os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")}
-    with ClusterRpcProxy(config, timeout=600) as rpc:
-        print(json.dumps(COMMANDS[args.command](rpc), ensure_ascii=False, indent=2))
+    with ClusterRpcProxy(config, timeout=60) as rpc:
+        print(json.dumps(COMMANDS[args.command](rpc, args), ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

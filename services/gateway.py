@@ -4,6 +4,7 @@ import json
 import logging
 import uuid
 from functools import wraps
+from pathlib import Path
 
 import eventlet
 
@@ -15,21 +16,31 @@ from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from reporting import csv_export
+from services import web_assets
 from services.openapi import build_spec
 from shared import errors
 from shared.contracts import http as c
 from shared.commands import WIRE_ERRORS
 from shared.endpoints import Observable
+from shared.reference import load_reference
 from shared.settings import Settings
+from shared.units import regions
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
 IDEMPOTENCY_NAMESPACE = uuid.UUID("5f0c1a52-8a3e-4f55-9d3c-6b1f9b0c2a10")
 TIMEOUT = Settings().gateway_timeout
+DASHBOARD = Path(Settings().dashboard_dir or web_assets.DEFAULT_DASHBOARD_DIR)
 
 
 class ServiceUnavailable(Exception):
     pass
+
+
+@functools.cache
+def reference_data():
+    """units.json and policy.json as every service reads them (XINFANG_REFERENCE_DIR), read once."""
+    return load_reference(Settings().reference_dir or None)
 
 
 @functools.cache
@@ -146,6 +157,31 @@ class GatewayService(Observable):
     @http("GET", "/api/openapi.json")
     def openapi(self, request):
         return _json(200, build_spec())
+
+    # -- the analysts' dashboard (看板): static files; its figures come from the endpoints below -------
+    @http("GET", "/")
+    def home(self, request):
+        return web_assets.redirect("/dashboard")
+
+    @http("GET", "/dashboard")
+    def dashboard(self, request):
+        return web_assets.serve(DASHBOARD, "index.html")
+
+    @http("GET", "/dashboard/<path:path>")
+    def dashboard_file(self, request, path):
+        return web_assets.serve(DASHBOARD, path)
+
+    @http("GET", "/api/stats/targets")
+    def targets(self, request):
+        return _json(200, schema(c.TargetsSchema).dump({"targets": reference_data().policy["targets"]}))
+
+    @http("GET", "/api/reference/regions")
+    def reference_regions(self, request):
+        return _json(200, schema(c.RegionListSchema).dump({"regions": regions(reference_data().units)}))
+
+    @http("GET", "/api/reference/units")
+    def reference_units(self, request):
+        return _json(200, schema(c.UnitListSchema).dump({"units": reference_data().units}))
 
     @http("POST", "/api/petitions")
     @endpoint

@@ -7,6 +7,7 @@ import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.utils import Environment
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from reporting.bulletin_application import BulletinApplication, bulletin_view
 from reporting.queries import Statistics
@@ -111,8 +112,18 @@ class ReportingService(Following, Observable):
 
     @rpc
     def rebuild(self):
-        """Empties the statistics and reprocesses every source from its first event."""
-        return self.context.rebuild(self.context.app.readmodel.reset)
+        """Empties the statistics and reprocesses every source from its first event, in the
+        background (rebuild_progress)."""
+        return self.context.rebuild(self.context.app.start_rebuild)
+
+    @rpc
+    def rebuild_progress(self):
+        return self.context.rebuilding()
+
+    @timer(interval=60, eager=True)
+    def move_running_day(self):
+        """Once a day, soon after midnight: the summary reads today's running limits from cells."""
+        self.context.app.move_running_day()
 
     @rpc
     def tracking(self):

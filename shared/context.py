@@ -72,7 +72,8 @@ class Context(DependencyProvider):
             self.app.on_recorded.append(self.relay.wake.set)  # publish what was just stored, now
         for source in self.follows:
             self.followers[source] = Follower(self.container.service_name, source, self.app,
-                                              RemoteSource(self.container.config, source))
+                                              RemoteSource(self.container.config, source),
+                                              batch_size=self.settings.follower_batch)
 
     def start(self):
         if self.relay:
@@ -92,6 +93,15 @@ class Context(DependencyProvider):
                     log.info("catch-up from %s not possible yet: %s", source, exc)
             if pending:
                 eventlet.sleep(1)
+        try:
+            self._caught_up()
+        except Exception as exc:
+            log.warning("caught up, not yet marked so: %s", exc)
+
+    def _caught_up(self) -> None:
+        caught_up = getattr(self.app, "caught_up", None)
+        if caught_up:
+            caught_up()
 
     def stop(self):
         if self.relay:
@@ -123,8 +133,9 @@ class Context(DependencyProvider):
         return done
 
     def rebuild(self, reset) -> dict:
-        """Runs `reset` (emptying what the followers built) while no event is being processed,
-        then reprocesses every source from its first event."""
+        """Runs `reset` (emptying what the followers built) while no event is being processed, then
+        reprocesses every source from its first event in the background, one green thread per
+        source, and answers at once; `rebuilding` tells how far it got."""
         followers = list(self.followers.values())
         for follower in followers:
             follower.lock.acquire()
@@ -135,7 +146,33 @@ class Context(DependencyProvider):
         finally:
             for follower in followers:
                 follower.lock.release()
-        return self.catch_up()
+        threads = [self.container.spawn_managed_thread(lambda s=source: self._catch_up_until_done(s))
+                   for source in self.followers]
+        self.container.spawn_managed_thread(lambda: self._finish_when_done(threads))
+        return self.rebuilding()
+
+    def _finish_when_done(self, threads) -> None:
+        for thread in threads:
+            thread.wait()
+        try:
+            self._caught_up()
+        except Exception as exc:  # the next start's catch-up finishes it
+            log.warning("rebuild caught up, not yet marked finished: %s", exc)
+
+    def _catch_up_until_done(self, source: str) -> None:
+        while True:
+            try:
+                self.followers[source].catch_up()
+                return
+            except Exception as exc:  # a source restarting: the tracked position is kept
+                log.info("rebuild from %s interrupted, going on: %s", source, exc)
+                eventlet.sleep(1)
+
+    def rebuilding(self) -> dict:
+        """Whether a rebuild is under way (since when) and each source's tracked position."""
+        started = self.app.rebuild_started_at()
+        return {"rebuilding": started is not None, "started_at": started.isoformat() if started else None,
+                "tracked": {s: f.tracked for s, f in self.followers.items()}}
 
     def notifications(self, after: int, limit: int) -> list[dict]:
         return self.feed.read(int(after), min(int(limit), 1000))[0]

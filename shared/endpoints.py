@@ -39,6 +39,10 @@ class Publishing:
         return self.context.notifications(after, limit)
 
     @rpc
+    def newest_position(self):
+        return self.context.feed.newest_position()
+
+    @rpc
     def parked_events(self):
         return self.context.app.parked_events()
 

@@ -26,10 +26,14 @@ class Settings:
     home_bureau: str = field(default_factory=lambda: _env("XINFANG_HOME_BUREAU", ""))
     reference_dir: str = field(default_factory=lambda: _env("XINFANG_REFERENCE_DIR", ""))
     calendar_overrides: str = field(default_factory=lambda: _env("XINFANG_CALENDAR_OVERRIDES", ""))
+    # The dashboard's files (web/dashboard/public of the work tree when empty): an installed package has none.
+    dashboard_dir: str = field(default_factory=lambda: _env("XINFANG_DASHBOARD_DIR", ""))
     # How long the gateway waits for a service before answering 503 (nameko 2's RPC has no timeout).
     gateway_timeout: float = field(default_factory=lambda: float(_env("XINFANG_GATEWAY_TIMEOUT", "30")))
     catch_up_interval: float = field(default_factory=lambda: float(_env("XINFANG_CATCH_UP_SECONDS", "2")))
     relay_poll_interval: float = field(default_factory=lambda: float(_env("XINFANG_RELAY_POLL_SECONDS", "0.2")))
+    # How many events a follower fetches and applies at once when catching up or rebuilding (≤ 1000).
+    follower_batch: int = field(default_factory=lambda: int(_env("XINFANG_FOLLOWER_BATCH", "500")))
 
     def pseudonym_key_bytes(self) -> bytes:
         if not self.pseudonym_key:

@@ -28,6 +28,23 @@ def area_prefix(region_code: str) -> str:
     return region_code
 
 
+GOVERNMENT_ROLES = ("city_government", "county_government", "township_government")
+GOVERNMENT_SUFFIXES = ("人民政府", "办事处")  # 鄂托克前旗人民政府 → 鄂托克前旗; 界湖街道办事处 → 界湖街道
+
+
+def regions(units: list[dict]) -> list[dict]:
+    """The places statistics can be filtered by (the dashboard's choices): one per people's
+    government among the units, named after it, with the prefix that covers its area; larger first."""
+    found = {}
+    for unit in units:
+        if unit["role"] in GOVERNMENT_ROLES:
+            name = next((unit["name"].removesuffix(s) for s in GOVERNMENT_SUFFIXES if unit["name"].endswith(s)),
+                        unit["name"])
+            found[unit["region_code"]] = {"code": unit["region_code"], "prefix": area_prefix(unit["region_code"]),
+                                          "name": name, "level": unit["level"]}
+    return sorted(found.values(), key=lambda r: r["prefix"])
+
+
 class UnitDirectory:
     def __init__(self, units: list[Unit], home_bureau: str | None = None):
         self.units = {u.id: u for u in units}

@@ -14,6 +14,7 @@ from ownership.domain import CHECKS, LEADER_LEVELS, MEETINGS
 from supervision.domain import MANUAL_TRIGGERS
 from supervision.ladder import LETTERS
 from supervision.listing import TARGETS
+from shared.contracts.reference import TargetsPolicySchema, UnitSchema
 from shared.mediation_layers import LAYERS
 from shared.privacy import id_number_is_valid
 from shared.reference import load_reference
@@ -153,7 +154,7 @@ class PeriodQuerySchema(Schema):
 
 class VolumeQuerySchema(PeriodQuerySchema):
     granularity = Text(load_default="month", validate=validate.OneOf(("day", "week", "month")))
-    by = Text(load_default="channel", validate=validate.OneOf(("channel", "region", "category")))
+    by = Text(load_default="channel", validate=validate.OneOf(("channel", "region", "category", "matter_type")))
 
 
 class JointHandlingSchema(Schema):
@@ -1020,3 +1021,24 @@ class BulletinSchema(BulletinSummarySchema):
 
 class BulletinListSchema(Schema):
     bulletins = fields.List(fields.Nested(BulletinSummarySchema), metadata={"description": "latest period first"})
+
+
+# -- the dashboard's reference data and targets (看板) -------------------------------------------
+class TargetsSchema(Schema):
+    targets = fields.Nested(TargetsPolicySchema, metadata={
+        "description": "the rates the bureau aims at, 0..1 (policy.json \"targets\", local values)"})
+
+
+class RegionSchema(Schema):
+    code = fields.String(metadata={"description": "the administrative division code of its people's government"})
+    prefix = fields.String(metadata={"description": "the `region` filter of the statistics covering it"})
+    name = fields.String()
+    level = fields.String(metadata={"description": "city, county or township"})
+
+
+class RegionListSchema(Schema):
+    regions = fields.List(fields.Nested(RegionSchema), metadata={"description": "larger areas first"})
+
+
+class UnitListSchema(Schema):
+    units = fields.List(fields.Nested(UnitSchema))

@@ -47,11 +47,21 @@ class BulletinPolicySchema(Schema):
                           validate=validate.Length(min=1, max=2))
 
 
+class TargetsPolicySchema(Schema):
+    """The rates a bureau aims at (目标值), drawn on the dashboard beside the figures: local [L]."""
+    timely_acceptance_rate = fields.Float(load_default=0.95, validate=validate.Range(min=0, max=1))
+    on_time_completion_rate = fields.Float(load_default=0.95, validate=validate.Range(min=0, max=1))
+    participation_rate = fields.Float(load_default=0.8, validate=validate.Range(min=0, max=1))
+    satisfaction_rate = fields.Float(load_default=0.9, validate=validate.Range(min=0, max=1))
+    resolution_rate = fields.Float(load_default=0.85, validate=validate.Range(min=0, max=1))
+
+
 class PolicySchema(Schema):
     """Local practice [L] a bureau sets (policy.json); absent keys take the seed reports' values."""
     backlog = fields.Nested(BacklogPolicySchema, load_default=lambda: BacklogPolicySchema().load({}))
     supervision = fields.Nested(SupervisionPolicySchema, load_default=lambda: SupervisionPolicySchema().load({}))
     bulletin = fields.Nested(BulletinPolicySchema, load_default=lambda: BulletinPolicySchema().load({}))
+    targets = fields.Nested(TargetsPolicySchema, load_default=lambda: TargetsPolicySchema().load({}))
     simple_procedure_categories = fields.List(fields.String(), load_default=list)
     pre_review = fields.Boolean(load_default=True)
     evaluation_window_days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=365))

@@ -113,9 +113,9 @@ def test_a_month_compiled_published_frozen_corrected_and_exported(system):
 
     volume = call(system, "GET", f"/api/stats/volume?{PERIOD}&by=channel")
     rows = download(system, f"/api/stats/volume.csv?{PERIOD}&by=channel")
-    assert rows[0] == ["期间", "分类代码", "分类", "本期数量", "上年同期", "同比"]
-    assert [(r[0], r[1], number(r[3]), number(r[4])) for r in rows[1:]] == [
-        (s["period"], s["key"], s["count"], s["previous_year_count"]) for s in volume["series"]]
+    assert rows[0] == ["期间", "分类代码", "分类", "本期数量", "上年同期", "同比", "本期人次", "上年同期人次", "人次同比"]
+    assert [(r[0], r[1], number(r[3]), number(r[4]), number(r[6])) for r in rows[1:]] == [
+        (s["period"], s["key"], s["count"], s["previous_year_count"], s["persons"]) for s in volume["series"]]
     assert {r[1]: r[2] for r in rows[1:]} == {"visit": "来访", "letter": "来信"}
 
     rows = download(system, path + ".csv")

@@ -40,8 +40,8 @@ def test_id_numbers_and_phones_are_nowhere_in_clear(system):
 def test_every_service_exposes_its_metrics(system):
     requests.post(system.url("/api/petitions"), json=petition(778, region_code="530302"), timeout=30)
     for name, port in system.ports.items():
-        text = system.wait_until(lambda: (r := requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5)).ok
-                                 and r.text)
+        text = system.wait_until(lambda port=port: (r := requests.get(f"http://127.0.0.1:{port}/metrics",
+                                                                      timeout=5)).ok and r.text)
         assert "xinfang_" in text or name == "gateway", name
     intake = requests.get(f"http://127.0.0.1:{system.ports['intake']}/metrics", timeout=5).text
     assert 'xinfang_commands_total{command="register",outcome="ok",service="intake"}' in intake

@@ -63,7 +63,8 @@ def test_a_petition_walks_from_registration_to_statistics(system):
 
     # Statistics reflect every step, and a region prefix of another county sees none of it.
     stats = system.wait_until(lambda: (s := summary(system, region="150623"))["participation_rate"] and s)
-    assert stats["received"] == 2 and stats["accepted"] == 1 and stats["persons"] == 1
+    # the same person twice: 2 person-times (人次); 1 distinct petitioner is the repeats figure's
+    assert stats["received"] == 2 and stats["accepted"] == 1 and stats["persons"] == 2
     assert stats["timely_acceptance_rate"] == 0.5  # the diverted one was decided on day 18
     assert stats["on_time_completion_rate"] == 1.0
     assert stats["satisfaction_rate"] == 1.0 and stats["participation_rate"] == 1.0
@@ -87,7 +88,8 @@ def test_last_year_is_compared(system):
         system, "/api/stats/volume?from=2026-11-01&to=2026-11-30&region=360781&granularity=month"))["series"]
         and v["series"][0]["previous_year_count"] == 1 and v)
     assert volume["series"] == [{"period": "2026-11-01", "key": "visit", "count": 2,
-                                 "previous_year_count": 1, "yoy": 1.0}]
+                                 "previous_year_count": 1, "yoy": 1.0,
+                                 "persons": 2, "previous_year_persons": 1, "persons_yoy": 1.0}]
 
 
 def test_openapi_document_describes_every_endpoint(system):

@@ -176,16 +176,20 @@ def test_the_summary_csv_has_a_byte_order_mark_chinese_headers_and_the_figures_e
     assert float(by_key["satisfaction_rate"][2]) == figures["satisfaction_rate"]
     assert by_key["satisfaction_rate"][3] == ""  # nothing rated a year earlier: no figure
     assert by_key["five_volumes.petitions"][1:3] == ["信访量", "40"]
+    assert by_key["per_person.received"][1] == "登记量（人次口径）"
+    assert by_key["per_person.satisfaction_rate"][1] == "满意率（人次口径）"
 
 
 def test_the_volume_csv_labels_channels_in_chinese():
     volume = {"granularity": "month", "by": "channel", "series": [
-        {"period": "2026-05-01", "key": "visit", "count": 3, "previous_year_count": 2, "yoy": 0.5},
-        {"period": "2026-05-01", "key": "hotline12345", "count": 1, "previous_year_count": 0, "yoy": None}]}
+        {"period": "2026-05-01", "key": "visit", "count": 3, "previous_year_count": 2, "yoy": 0.5,
+         "persons": 32, "previous_year_persons": 2, "persons_yoy": 15.0},
+        {"period": "2026-05-01", "key": "hotline12345", "count": 1, "previous_year_count": 0, "yoy": None,
+         "persons": 1, "previous_year_persons": 0, "persons_yoy": None}]}
     rows = read(csv_export.volume_csv(volume))
-    assert rows == [["期间", "分类代码", "分类", "本期数量", "上年同期", "同比"],
-                    ["2026-05-01", "visit", "来访", "3", "2", "0.5"],
-                    ["2026-05-01", "hotline12345", "12345热线工单量", "1", "0", ""]]
+    assert rows == [["期间", "分类代码", "分类", "本期数量", "上年同期", "同比", "本期人次", "上年同期人次", "人次同比"],
+                    ["2026-05-01", "visit", "来访", "3", "2", "0.5", "32", "2", "15.0"],
+                    ["2026-05-01", "hotline12345", "12345热线工单量", "1", "0", "", "1", "0", ""]]
 
 
 def test_the_bulletin_csv_shows_the_current_version_and_the_ranking(app, figures):

@@ -115,7 +115,7 @@ def test_an_agreement_sets_the_mediation_its_layer_and_its_petition(published):
     assert mediation == FactUpdate("mediations", str(M_A), {
         "outcome": "agreed", "agreed_layer": "pre_litigation", "agreed_on": "2026-09-01", "petition_id": P_A})
     assert layer.key == layer_key(str(M_A), "pre_litigation") and layer.values["outcome"] == "agreed"
-    assert petition == FactUpdate("petitions", P_A, {"mediation_outcome": "agreed"})
+    assert petition == FactUpdate("petitions", P_A, {"mediation_outcome": "agreed", "mediation_agreed": True})
 
 
 def test_an_ended_mediation_records_why_and_where(published):
@@ -227,11 +227,11 @@ def test_the_query_asks_for_the_period_and_the_same_period_a_year_earlier():
 
 def test_by_channel_the_mediations_opened_are_the_mediation_volume_and_agency_events_are_not():
     aug = date(2026, 8, 1)
-    counts = keyed([{"period": aug, "type": "alert.transferred", "count": 2},
-                    {"period": aug, "type": "mediation.referred", "count": 1},
-                    {"period": aug, "volume": "mediation", "count": 5},
-                    {"period": aug, "key": "visit", "count": 3}], "channel")
-    assert counts == {(aug, "police110"): 2, (aug, "mediation"): 5, (aug, "visit"): 3}
+    counts = keyed([{"period": aug, "dimension": "agency", "key": "alert.transferred", "count": 2, "persons": 2},
+                    {"period": aug, "dimension": "agency", "key": "mediation.referred", "count": 1, "persons": 1},
+                    {"period": aug, "dimension": "mediation", "key": "opened", "count": 5, "persons": 5},
+                    {"period": aug, "dimension": "channel", "key": "visit", "count": 3, "persons": 32}], "channel")
+    assert counts == {(aug, "police110"): (2, 2), (aug, "mediation"): (5, 5), (aug, "visit"): (3, 32)}
 
 
 # -- the SQL, against a throwaway database ---------------------------------------------------------
@@ -307,6 +307,6 @@ def test_the_sql_counts_mediations_layers_and_resolution_once_per_petition(readm
     assert m["previous_year"]["by_source"] == {"direct": 1, "police110": 0} and m["yoy"]["by_source"]["police110"] is None
 
     volume = keyed(readmodel.volume(date(2026, 8, 1), date(2026, 8, 31), REGION, "month", "channel"), "channel")
-    assert volume[(date(2026, 8, 1), "mediation")] == 4 and volume[(date(2026, 8, 1), "police110")] == 1
+    assert volume[(date(2026, 8, 1), "mediation")] == (4, 4) and volume[(date(2026, 8, 1), "police110")] == (1, 1)
     earlier = keyed(readmodel.volume(date(2025, 8, 1), date(2025, 8, 31), REGION, "month", "channel", 1), "channel")
-    assert earlier == {(date(2026, 8, 1), "mediation"): 1}
+    assert earlier == {(date(2026, 8, 1), "mediation"): (1, 1)}

@@ -44,11 +44,33 @@ def test_year_on_year_change():
     assert yoy(15, 20) == pytest.approx(-0.25)
     assert yoy(5, 0) is None
     s = summary(COUNTS, {**EMPTY, "received": 32, "persons": 30, "accepted": 0, "repeats": 8})
-    assert {k: v for k, v in s["yoy"].items() if k != "five_volumes"} == {
+    assert {k: v for k, v in s["yoy"].items() if k not in ("five_volumes", "per_person")} == {
         "received": pytest.approx(0.25), "persons": 0.0, "accepted": None, "repeats": pytest.approx(0.25)}
     assert s["yoy"]["five_volumes"]["petitions"] == pytest.approx(0.25)
     assert s["yoy"]["five_volumes"]["court"] is None  # no court cases either year
     assert s["previous_year"]["received"] == 32
+
+
+def test_per_person_a_group_visit_counts_every_person_in_numerator_and_denominator():
+    # Two petitions received: a group visit of 30 (accepted in time, rated satisfied) and one
+    # person's letter (accepted late, a repeat, rated unsatisfied): 人次 31.
+    per_petition = {**EMPTY, "received": 2, "persons": 31, "accepted": 2, "decided_in_time": 1, "decided_late": 1,
+                    "repeats": 1, "rated": 2, "satisfied": 1, "resolved": 1, "concluded": 2,
+                    "first_resolved": 1, "first_concluded": 1}
+    weighted = {"received_persons": 31, "accepted_persons": 31, "decided_in_time_persons": 30,
+                "decided_late_persons": 1, "repeats_persons": 1, "rated_persons": 31, "satisfied_persons": 30,
+                "resolved_persons": 30, "concluded_persons": 31, "first_resolved_persons": 30,
+                "first_concluded_persons": 30, "resolved_by_unit_persons": {"u-village": 30}}
+    s = summary({**per_petition, **weighted}, EMPTY, {"u-village": "village"})
+    assert s["timely_acceptance_rate"] == pytest.approx(1 / 2) and s["repeat_rate"] == pytest.approx(1 / 2)
+    p = s["per_person"]
+    assert (p["received"], p["accepted"], p["repeats"]) == (31, 31, 1)
+    assert p["timely_acceptance_rate"] == pytest.approx(30 / 31)
+    assert p["satisfaction_rate"] == pytest.approx(30 / 31) and p["repeat_rate"] == pytest.approx(1 / 31)
+    assert p["resolution_rate"] == pytest.approx(30 / 31) and p["first_petition_resolution_rate"] == 1
+    assert p["on_time_completion_rate"] is None  # nothing replied or overdue: no figure, not zero
+    assert p["resolution_levels"]["village"] == 30 and p["resolution_levels"]["shares"]["village"] == 1
+    assert s["previous_year"]["per_person"]["received"] == 0 and s["yoy"]["per_person"]["received"] is None
 
 
 def test_the_same_day_a_year_earlier():
@@ -64,11 +86,29 @@ def test_a_registration_late_in_the_utc_day_is_received_on_the_beijing_date():
     [update] = updates(envelope("petition.registered", {
         "petition_id": "p1", "channel": "visit", "region_code": "150623101", "category": "education",
         "matter_type": "complaint", "received_at": "2026-11-01T17:00:00+00:00",
-        "acceptance_deadline": "2026-11-17", "petitioner_ref": "ref1", "repeat_of": "p0"}))
+        "acceptance_deadline": "2026-11-17", "petitioner_ref": "ref1", "repeat_of": "p0", "group_size": 30}))
     assert update == FactUpdate("petitions", "p1", {
         "channel": "visit", "region_code": "150623101", "category": "education",
         "matter_type": "complaint", "received_on": "2026-11-02", "acceptance_deadline": "2026-11-17",
-        "petitioner_ref": "ref1", "is_repeat": True})
+        "petitioner_ref": "ref1", "is_repeat": True, "group_size": 30})
+
+
+def test_a_rerouted_assignment_is_credited_to_the_unit_that_handles_it_now():
+    [update] = updates(envelope("assignment.rerouted", {
+        "assignment_id": "a1", "petition_id": "p1", "from_unit": "u-county", "to_unit": "u-township",
+        "rerouted_at": "2026-11-03T10:00:00+08:00", "sign_deadline": "2026-11-06"}))
+    assert update == FactUpdate("assignments", "a1", {"unit_id": "u-township"})
+
+
+def test_a_mediation_agreement_resolves_its_petition_whatever_a_later_mediation_ends_in():
+    def outcome(kind, extra):
+        return updates(make_envelope("mediation", 1, 0, kind, datetime(2026, 11, 2, tzinfo=BEIJING), "m", {
+            "mediation_id": "m1", "petition_id": "p1", "layer": "people", **extra}))[-1]
+    assert outcome("mediation.agreement_reached", {"effective_on": "2026-11-02"}) == FactUpdate(
+        "petitions", "p1", {"mediation_outcome": "agreed", "mediation_agreed": True})
+    # a later refusal concludes but never unsets the agreement (the column is not in the update)
+    assert outcome("mediation.ended", {"reason": "refused", "ended_at": "2026-11-09T10:00:00+08:00"}) == FactUpdate(
+        "petitions", "p1", {"mediation_outcome": "refused"})
 
 
 def test_decisions_replies_and_ratings_set_their_columns():
