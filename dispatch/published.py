@@ -6,7 +6,7 @@ from dispatch.domain import Assignment
 from shared.due import INTERNAL_EVENTS as DUE_EVENTS
 from shared.dead_letters import DeadLetter
 from shared.feed import translator
-from shared.parking import ParkedEvent, published_parked
+from shared.parking import PARKING_TRANSLATIONS
 
 
 def _ids(e) -> dict:
@@ -147,5 +147,5 @@ translate = translator({
     **dict.fromkeys(DUE_EVENTS),
     DeadLetter.Recorded: None,
     DeadLetter.Resolved: None,
-    ParkedEvent.Parked: published_parked,
+    **PARKING_TRANSLATIONS,
 })

@@ -10,7 +10,7 @@ from intake.domain import Petition
 from intake.repeats import MatterIndex
 from shared.feed import translator
 from shared.dead_letters import DeadLetter
-from shared.parking import ParkedEvent, published_parked
+from shared.parking import PARKING_TRANSLATIONS
 from shared.privacy import mask_name, mask_phone
 
 
@@ -77,5 +77,5 @@ translate = translator({
     # Dead letters hold the raw body (it may carry personal data): operators read them in intake.
     DeadLetter.Recorded: None,
     DeadLetter.Resolved: None,
-    ParkedEvent.Parked: published_parked,
+    **PARKING_TRANSLATIONS,
 })

@@ -6,7 +6,7 @@ from __future__ import annotations
 from mediation.domain import Mediation
 from shared.dead_letters import DeadLetter
 from shared.feed import translator
-from shared.parking import ParkedEvent, published_parked
+from shared.parking import PARKING_TRANSLATIONS
 
 
 def _ids(e) -> dict:
@@ -85,5 +85,5 @@ translate = translator({
     Mediation.ConfirmationDecided: _decided,
     DeadLetter.Recorded: None,
     DeadLetter.Resolved: None,
-    ParkedEvent.Parked: published_parked,
+    **PARKING_TRANSLATIONS,
 })

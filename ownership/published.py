@@ -8,7 +8,7 @@ from ownership.register import CaseRegister
 from ownership.watch import MatterWatch
 from shared.due import INTERNAL_EVENTS as DUE_EVENTS
 from shared.feed import translator
-from shared.parking import ParkedEvent, published_parked
+from shared.parking import PARKING_TRANSLATIONS
 
 
 def _ids(e) -> dict:
@@ -78,5 +78,5 @@ translate = translator({
     CaseRegister.Started: None,
     CaseRegister.Entered: None,
     **dict.fromkeys(DUE_EVENTS),
-    ParkedEvent.Parked: published_parked,
+    **PARKING_TRANSLATIONS,
 })

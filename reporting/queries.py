@@ -35,6 +35,9 @@ class Statistics:
     def park(self, source: str, envelope: dict, reason: str) -> None:
         self.readmodel.park(source, envelope, reason)
 
+    def parked_events(self) -> list[dict]:
+        return self.readmodel.parked_events()
+
     def process_batch(self, source: str, envelopes: list[dict]) -> bool:
         return self.readmodel.process_batch(source, envelopes)
 

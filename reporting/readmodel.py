@@ -175,9 +175,23 @@ class StatisticsReadModel(PostgresTrackingRecorder):
             curs.execute(SQL("CREATE TABLE IF NOT EXISTS {} (source text, position bigint, type text, "
                              "reason text, parked_at timestamptz DEFAULT now(), "
                              "PRIMARY KEY (source, position))").format(self.table("parked")))
-            curs.execute(SQL("INSERT INTO {} (source, position, type, reason) VALUES (%s, %s, %s, %s)")
+            # Kept through a rebuild (the operator's record of what failed): parked again, it is updated.
+            curs.execute(SQL("INSERT INTO {} (source, position, type, reason) VALUES (%s, %s, %s, %s) "
+                             "ON CONFLICT (source, position) DO UPDATE SET type = excluded.type, "
+                             "reason = excluded.reason, parked_at = now()")
                          .format(self.table("parked")), (source, envelope["position"], envelope["type"], reason))
             self._insert_tracking(curs, Tracking(source, envelope["position"]))
+
+    def parked_events(self, limit: int = 100) -> list[dict]:
+        """What reporting gave up on. Its replay is a rebuild (`./run rebuild-statistics --from-zero`)
+        once the cause is fixed: the figures are derived, so reprocessing everything is safe."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT to_regclass(%s) AS found", (f"{self.schema}.{self.prefix}parked",))
+            if curs.fetchone()["found"] is None:
+                return []
+            curs.execute(SQL("SELECT source, position, type, reason, parked_at FROM {} ORDER BY parked_at LIMIT %s")
+                         .format(self.table("parked")), (limit,))
+            return [{**row, "parked_at": row["parked_at"].isoformat()} for row in curs.fetchall()]
 
     def reset(self) -> None:
         """Empties the read model and its tracking, so the followers rebuild it from zero, and marks

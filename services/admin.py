@@ -1,4 +1,5 @@
-"""Operator commands over the bus: `python -m services.admin rebuild-statistics | parked | tracking`.
+"""Operator commands over the bus:
+`python -m services.admin rebuild-statistics | parked | replay-parked SERVICE SOURCE POSITION | tracking`.
 
 `rebuild-statistics` empties reporting's read models and rebuilds them from every source's
 notification log, showing a progress bar and the rate. The rebuild runs inside the reporting service
@@ -6,6 +7,10 @@ and records its position with every batch: interrupting this command (Ctrl-C) le
 a rebuild cut short by a crash of the service goes on from where it was when the service starts
 again. Running the command again while one is under way watches it instead of starting over
 (`--from-zero` starts over).
+
+`parked` lists, per service, the events its followers gave up on after repeated failures;
+`replay-parked` processes one of them again, once, after its cause was fixed (reporting's replay is
+`rebuild-statistics --from-zero`).
 """
 import argparse
 import json
@@ -14,6 +19,7 @@ import sys
 import time
 
 import shared  # noqa: F401
+from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
 BAR = 30
@@ -60,10 +66,23 @@ def rebuild_statistics(rpc, from_zero: bool, out=sys.stdout, interval: float = 0
             "tracked": status["tracked"]}
 
 
+# The services whose followers park events; all but reporting replay them one by one.
+PARKING = ("intake", "dispatch", "mediation", "ownership", "supervision", "reporting")
+
+
+def replay_parked(rpc, args) -> dict:
+    if args.service not in PARKING[:-1]:
+        raise SystemExit(f"replay-parked: SERVICE is one of {', '.join(PARKING[:-1])} "
+                         "(reporting: rebuild-statistics --from-zero)")
+    by = os.environ.get("XINFANG_OPERATOR") or os.environ.get("USER") or "operator"
+    return getattr(rpc, args.service).replay_parked(args.source, args.position, f"operator:{by}")
+
+
 COMMANDS = {
     "rebuild-statistics": lambda rpc, args: rebuild_statistics(rpc, args.from_zero),
     "tracking": lambda rpc, args: rpc.reporting.tracking(),
-    "parked": lambda rpc, args: {"intake": rpc.intake.parked_events(), "dispatch": rpc.dispatch.parked_events()},
+    "parked": lambda rpc, args: {service: getattr(rpc, service).parked_events() for service in PARKING},
+    "replay-parked": replay_parked,
 }
 
 
@@ -72,10 +91,19 @@ def main() -> None:
     parser.add_argument("command", choices=sorted(COMMANDS))
     parser.add_argument("--from-zero", action="store_true",
                         help="rebuild-statistics: start over even when a rebuild is under way")
+    parser.add_argument("service", nargs="?", help="replay-parked: the service that parked the event")
+    parser.add_argument("source", nargs="?", help="replay-parked: the service the event came from")
+    parser.add_argument("position", nargs="?", type=int, help="replay-parked: the event's position in its source")
     args = parser.parse_args()
+    if args.command == "replay-parked" and args.position is None:
+        parser.error("replay-parked needs SERVICE SOURCE POSITION (see `parked`)")
     config = {"AMQP_URI": os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")}
     with ClusterRpcProxy(config, timeout=60) as rpc:
-        print(json.dumps(COMMANDS[args.command](rpc, args), ensure_ascii=False, indent=2))
+        try:
+            answer = COMMANDS[args.command](rpc, args)
+        except RemoteError as exc:  # refused by the service (NotFound, Conflict): its own words
+            raise SystemExit(f"{args.command}: {exc.value}") from None
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

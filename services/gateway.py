@@ -12,7 +12,6 @@ import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
 from marshmallow import ValidationError
 from nameko.exceptions import RemoteError
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from reporting import csv_export
@@ -21,7 +20,8 @@ from services.openapi import build_spec
 from shared import errors
 from shared.contracts import http as c
 from shared.commands import WIRE_ERRORS
-from shared.endpoints import Observable
+# Every route: X-Request-Id in and out, passed on as the correlation id; counted and timed per route.
+from shared.endpoints import Observable, traced_http as http
 from shared.reference import load_reference
 from shared.settings import Settings
 from shared.units import regions

@@ -126,5 +126,9 @@ class ReportingService(Following, Observable):
         self.context.app.move_running_day()
 
     @rpc
+    def parked_events(self):
+        return self.context.app.parked_events()
+
+    @rpc
     def tracking(self):
         return {s: self.context.followers[s].tracked for s in SOURCES}

@@ -12,6 +12,8 @@ from dataclasses import field
 
 from eventsourcing.domain import Aggregate
 
+from shared.logs import current_correlation_id
+
 SYSTEM = "system"
 _actor: ContextVar[str] = ContextVar("actor", default=SYSTEM)
 
@@ -32,6 +34,8 @@ def acting_as(actor: str | None):
 class AuditedAggregate(Aggregate):
     class Event(Aggregate.Event):
         actor: str = field(default_factory=current_actor, init=False)
+        # The request that caused it (shared.logs), published as the envelope's `correlationid`.
+        correlation_id: str | None = field(default_factory=current_correlation_id, init=False)
 
     class Created(Event, Aggregate.Created):
         pass

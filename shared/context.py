@@ -1,10 +1,15 @@
 """A bounded context inside its nameko service: its application, relay and followers as one
-DependencyProvider, and the RPC client that fetches a source's notifications."""
+DependencyProvider, the RPC client that fetches a source's notifications, and the health checks
+(`Health`: can the service reach its database and the broker, are its followers caught up)."""
 from __future__ import annotations
 
 import logging
+import time
 
 import eventlet
+import psycopg
+from greenlet import GreenletExit
+from kombu import Connection
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -35,6 +40,17 @@ class RemoteSource:
             self.close()
             raise
 
+    def newest(self) -> int:
+        """The source's newest position (the follower asks it only while catching up, for its lag)."""
+        try:
+            if self._rpc is None:
+                self._proxy = ClusterRpcProxy(self.config, timeout=self.timeout)
+                self._rpc = self._proxy.start()
+            return getattr(self._rpc, self.source).newest_position()
+        except Exception:
+            self.close()
+            raise
+
     def close(self) -> None:
         if self._proxy is not None:
             try:
@@ -59,6 +75,7 @@ class Context(DependencyProvider):
         self.feed: NotificationFeed | None = None
         self.relay: Relay | None = None
         self.followers: dict[str, Follower] = {}
+        self.database_ok = True  # as the last health check found it
 
     def setup(self):
         self.settings = Settings()
@@ -181,5 +198,120 @@ class Context(DependencyProvider):
         status = {"service": self.container.service_name}
         if self.relay:
             status["relay_active"] = self.relay.positions.leading
-        status["tracking"] = {s: f.tracked for s, f in self.followers.items()}
+        status["tracking"] = {s: self._tracking(f) for s, f in self.followers.items()}
         return status
+
+    def _tracking(self, follower: Follower) -> int:
+        """The tracked position; what was last read when the database is unreachable or slow (reading
+        it would only wait: eventsourcing retries for tens of seconds)."""
+        if not self.database_ok:
+            return follower.known_position
+        try:
+            with eventlet.Timeout(self.settings.health_timeout, TimeoutError("tracking position")):
+                return follower.tracked
+        except Exception:
+            return follower.known_position
+
+    # -- health -----------------------------------------------------------------------------
+    def _datastore(self):
+        """The eventsourcing datastore (its connection pool) the context's processor uses, if any."""
+        for holder in (getattr(self.app, "recorder", None), getattr(self.app, "readmodel", None), self.app):
+            datastore = getattr(holder, "datastore", None)
+            if datastore is not None and hasattr(datastore, "pool"):
+                return datastore
+        return None
+
+    def check_database(self, timeout: float) -> None:
+        """`SELECT 1` through the service's own pool (a connection of its own when it has none);
+        raises when the database does not answer within `timeout`."""
+        try:
+            with eventlet.Timeout(timeout + 0.5, TimeoutError(f"no answer within {timeout}s")):
+                datastore = self._datastore()
+                if datastore is not None:
+                    with datastore.pool.connection(timeout=timeout) as conn:
+                        conn.execute("SELECT 1")
+                else:
+                    with psycopg.connect(self.settings.postgres_conninfo(), autocommit=True,
+                                         connect_timeout=max(1, round(timeout))) as conn:
+                        conn.execute("SELECT 1")
+            self.database_ok = True
+        except BaseException:
+            self.database_ok = False
+            raise
+
+    def follower_lags(self) -> dict[str, int | None]:
+        """Each source's lag as its follower last knew it (None: not caught up once yet)."""
+        return {source: follower.current_lag for source, follower in self.followers.items()}
+
+
+def check_broker(amqp_uri: str, timeout: float) -> None:
+    """Opens (and closes) a connection to the service's virtual host; raises when that fails or
+    takes longer than `timeout`. kombu's own retries are off: one attempt."""
+    with eventlet.Timeout(timeout + 0.5, TimeoutError(f"no answer within {timeout}s")):
+        with Connection(amqp_uri, connect_timeout=timeout, heartbeat=0) as conn:
+            conn.ensure_connection(max_retries=0)
+
+
+def _timed(check, *args) -> dict:
+    started = time.perf_counter()
+    try:
+        check(*args)
+        result = {"ok": True}
+    except BaseException as exc:  # eventlet.Timeout is a BaseException
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GreenletExit)):
+            raise
+        result = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    result["ms"] = round((time.perf_counter() - started) * 1000)
+    return result
+
+
+class Health(DependencyProvider):
+    """What /health, /health/live and /health/ready answer (shared.endpoints.Observable).
+
+    `check(ready=False)`: the database (when the service has one) and the broker, each checked with
+    a short timeout (XINFANG_HEALTH_TIMEOUT), at the same time. `check(ready=True)` also requires
+    every follower to have caught up once and to be fewer than XINFANG_READY_MAX_LAG events behind.
+    Returns the checks and the names of those failing."""
+
+    def setup(self):
+        self.settings = Settings()
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    @property
+    def contexts(self) -> list[Context]:
+        """Every context of the service (reporting has two: the statistics and the bulletins)."""
+        return sorted((d for d in self.container.dependencies if isinstance(d, Context)),
+                      key=lambda c: c.attr_name)
+
+    def check(self, ready: bool) -> tuple[dict, list[str]]:
+        timeout = self.settings.health_timeout
+        contexts = [c for c in self.contexts if c.app is not None]
+        threads = {"broker": eventlet.spawn(_timed, check_broker, self.container.config["AMQP_URI"], timeout)}
+        if contexts:
+            threads["database"] = eventlet.spawn(_timed, _check_databases, contexts, timeout)
+        checks = {name: thread.wait() for name, thread in threads.items()}
+        followers = [c for c in contexts if c.followers]
+        if ready and followers:
+            lags = {source: lag for c in followers for source, lag in c.follower_lags().items()}
+            limit = self.settings.ready_max_lag
+            behind = sorted(s for s, lag in lags.items() if lag is None or lag >= limit)
+            checks["followers"] = {"ok": not behind, "lag": lags, "max_lag": limit}
+            if behind:
+                checks["followers"]["behind"] = behind
+        failing = sorted(name for name, result in checks.items() if not result["ok"])
+        return checks, failing
+
+
+def _check_databases(contexts: list[Context], timeout: float) -> None:
+    """Each context's own pool, at the same time; the first failure is the answer."""
+    threads = [eventlet.spawn(context.check_database, timeout) for context in contexts]
+    errors = []
+    for thread in threads:
+        try:
+            thread.wait()
+        except Exception as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0]

@@ -1,23 +1,44 @@
-"""Entrypoints every service shares: /metrics and /health, its log for followers, the catch-up timer."""
+"""Entrypoints every service shares: /metrics and /health, its log for followers, the catch-up timer;
+and `traced_http`, the gateway's HTTP entrypoint (request id, request metrics)."""
 from __future__ import annotations
 
 import json
+import time
+from functools import partial
 from uuid import UUID
+
+from eventlet.event import Event
 
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
-from nameko.web.handlers import http
+from nameko.web.handlers import HttpRequestHandler, http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
+from shared import metrics
 from shared.commands import WIRE_ERRORS, command
+from shared.context import Health
+from shared.logs import CORRELATION_KEY, REQUEST_ID_HEADER, Correlation, correlated, request_id
 from shared.settings import Settings
 from shared.views import dead_letter_view
 
 
+def _json(status: int, body: dict) -> Response:
+    return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
 class Observable:
-    """/metrics for Prometheus and /health for the orchestrator, on the service's own port."""
+    """/metrics for Prometheus and the health checks for the orchestrator, on the service's own port:
+
+    - /health/live: the process answers (200), whatever its dependencies do: restart it only when not;
+    - /health: 503 when the service cannot reach its database or the broker (names which, in `failing`);
+    - /health/ready: as /health, and 503 as well while a follower is behind (XINFANG_READY_MAX_LAG).
+
+    Every worker of the service runs with its correlation id set (shared.logs.Correlation)."""
+
+    correlation = Correlation()
+    health_checks = Health()
 
     @http("GET", "/metrics")
     def metrics(self, request):
@@ -25,10 +46,61 @@ class Observable:
 
     @http("GET", "/health")
     def health(self, request):
-        return Response(json.dumps(self.health_status()), mimetype="application/json")
+        return self._health(ready=False)
+
+    @http("GET", "/health/live")
+    def health_live(self, request):
+        return _json(200, {"service": self.name, "status": "alive"})
+
+    @http("GET", "/health/ready")
+    def health_ready(self, request):
+        return self._health(ready=True)
+
+    def _health(self, ready: bool) -> Response:
+        checks, failing = self.health_checks.check(ready=ready)
+        body = {**self.health_status(), "status": "failing" if failing else "ok", "checks": checks}
+        if failing:
+            body["failing"] = failing
+        return _json(503 if failing else 200, body)
 
     def health_status(self) -> dict:
         return self.context.health()
+
+
+class TracedHttpRequestHandler(HttpRequestHandler):
+    """nameko's @http, plus: the request's X-Request-Id (or a new one) becomes the worker's
+    correlation id (passed on with every RPC call it makes) and the response's X-Request-Id, and
+    the request is counted and timed by method, route template (never the path with its ids) and
+    status (xinfang_http_request_seconds)."""
+
+    def handle_request(self, request):
+        started = time.perf_counter()
+        rid = request_id(request.headers.get(REQUEST_ID_HEADER))
+        with correlated(rid):
+            response = self._handle(request, rid)
+        response.headers[REQUEST_ID_HEADER] = rid
+        metrics.HTTP_REQUEST_SECONDS.labels(request.method, self.url, str(response.status_code)).observe(
+            time.perf_counter() - started)
+        return response
+
+    def _handle(self, request, rid: str):
+        # HttpRequestHandler.handle_request, with the correlation id in the worker's context data.
+        request.shallow = False
+        try:
+            context_data = dict(self.server.context_data_from_headers(request))
+            context_data[CORRELATION_KEY] = rid
+            args, kwargs = self.get_entrypoint_parameters(request)
+            self.check_signature(args, kwargs)
+            event = Event()
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                        handle_result=partial(self.handle_result, event))
+            result = event.wait()
+            return self.response_from_result(result)
+        except Exception as exc:
+            return self.response_from_exception(exc)
+
+
+traced_http = TracedHttpRequestHandler.decorator
 
 
 class Publishing:
@@ -45,6 +117,10 @@ class Publishing:
     @rpc
     def parked_events(self):
         return self.context.app.parked_events()
+
+    @rpc
+    def replay_parked(self, source, position, by):
+        return self.context.app.replay_parked(source, int(position), by)
 
 
 def _receiver(source: str):

@@ -62,7 +62,8 @@ class NotificationFeed:
                 type_, data = self.translate(event)
                 envelopes.append(make_envelope(self.service, notification.id, previous, type_,
                                                event.timestamp, str(event.originator_id), data,
-                                               getattr(event, "actor", None)))
+                                               getattr(event, "actor", None),
+                                               getattr(event, "correlation_id", None)))
                 previous = notification.id
                 if len(envelopes) == limit:
                     break

@@ -5,6 +5,12 @@ skipped, a gap (a position beyond the next expected) is filled by fetching from 
 periodic catch-up fetches whatever the broker lost. The processor records the tracking position in
 the same transaction as its effects, so a crash anywhere only repeats work that then conflicts.
 An event that keeps failing is parked (recorded with its reason, tracked) so the stream moves on.
+
+Its lag (source events not yet processed) is kept from what it already knows, without asking
+anyone: the newest position the broker pushed or a fetch returned; while a catch-up is still behind
+after a full batch, the source's newest position is asked once (`fetch.newest`, when the fetch has
+it). `current_lag` is what /health/ready reads; the gauge `xinfang_follower_lag_events` follows it.
+Each event is processed with its envelope's correlation id set (shared.logs), for logs and events.
 """
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError, RecordConflictError
 
 from shared import metrics
+from shared.envelope import correlation_id
+from shared.logs import correlated
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,9 @@ class Follower:
         self._reached = 0  # processed or found to change nothing, in order; never moves back
         self._attempts: Counter = Counter()
         self._missed = False  # an event came while the lock was held: fetch before letting go
+        self._newest = 0  # the newest published position known at the source
+        self._catching_up_to: int | None = None  # the source's newest, asked during a long catch-up
+        self.current_lag: int | None = None  # None until first known (after a catch-up or an event)
 
     def _count(self, outcome: str) -> None:
         metrics.CONSUMED.labels(self.service, self.source, outcome).inc()
@@ -64,6 +75,11 @@ class Follower:
         if self._stored is None:
             self._stored = self.processor.tracked_position(self.source)
         return max(self._stored, self._reached)
+
+    @property
+    def known_position(self) -> int:
+        """The tracked position as last read or reached, without reading the store (health checks)."""
+        return max(self._stored or 0, self._reached)
 
     def forget_position(self) -> None:
         """Read the stored position again (another replica may have moved it)."""
@@ -79,6 +95,7 @@ class Follower:
         # every worker waits so, a source that follows this service back finds none free to serve
         # the `notifications` RPC that the lock's holder is waiting for (seen: two services stalled
         # until the RPC timed out). The holder fetches whatever arrived meanwhile before letting go.
+        self._newest = max(self._newest, envelope["position"])
         if not self.lock.acquire(blocking=False):
             self._missed = True
             self._count("deferred")
@@ -96,6 +113,7 @@ class Follower:
             while self._missed:
                 self._missed = False
                 self.catch_up()
+            self._update_lag()
         finally:
             self.lock.release()
 
@@ -104,24 +122,51 @@ class Follower:
         done = 0
         with self.lock:
             self.forget_position()
-            while True:
-                batch = self.fetch(self.tracked, self.batch_size)
-                fresh = [envelope for envelope in batch if envelope["position"] > self.tracked]
-                if len(fresh) > 1 and hasattr(self.processor, "process_batch"):
-                    self._handle_batch(fresh)
-                else:
-                    for envelope in fresh:
-                        self._handle(envelope)
-                done += len(fresh)
-                if len(batch) < self.batch_size:
-                    break
+            try:
+                while True:
+                    batch = self.fetch(self.tracked, self.batch_size)
+                    if batch:
+                        self._newest = max(self._newest, batch[-1]["position"])
+                    fresh = [envelope for envelope in batch if envelope["position"] > self.tracked]
+                    if len(fresh) > 1 and hasattr(self.processor, "process_batch"):
+                        self._handle_batch(fresh)
+                    else:
+                        for envelope in fresh:
+                            self._handle(envelope)
+                    done += len(fresh)
+                    if len(batch) < self.batch_size:
+                        break
+                    if self._catching_up_to is None:  # still behind after a full batch: by how much
+                        self._catching_up_to = self._source_newest()
+                    self._update_lag()
+            finally:
+                self._catching_up_to = None
             self._store_reached_position()
+            self._update_lag()
         return done
 
-    def lag(self, newest: int) -> int:
-        lag = max(0, newest - self.tracked)
+    def _source_newest(self) -> int:
+        newest = getattr(self.fetch, "newest", None)
+        if newest is None:
+            return 0
+        try:
+            return int(newest())
+        except Exception as exc:  # only the lag estimate suffers
+            log.info("%s: newest position of %s unknown: %s", self.service, self.source, exc)
+            return 0
+
+    def _update_lag(self) -> int:
+        newest = max(self._newest, self._catching_up_to or 0)
+        return self._set_lag(max(0, newest - self.known_position))
+
+    def _set_lag(self, lag: int) -> int:
+        self.current_lag = lag
         metrics.FOLLOWER_LAG.labels(self.service, self.source).set(lag)
         return lag
+
+    def lag(self, newest: int) -> int:
+        """The lag behind a newest position learnt elsewhere (e.g. the source's `newest_position` RPC)."""
+        return self._set_lag(max(0, newest - self.tracked))
 
     def _store_reached_position(self) -> None:
         # Events that changed nothing were not written one by one; their position is, now and then.
@@ -134,6 +179,10 @@ class Follower:
                 self.forget_position()  # another replica got further
 
     def _handle(self, envelope: dict) -> None:
+        with correlated(correlation_id(envelope)):  # its logs, and the events it causes, carry it
+            self._handle_correlated(envelope)
+
+    def _handle_correlated(self, envelope: dict) -> None:
         position = envelope["position"]
         for _ in range(5):  # a version conflict with a concurrent command: reload and try again
             try:

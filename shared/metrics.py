@@ -20,3 +20,7 @@ INBOUND = Counter("xinfang_inbound_events_total", "Messages from other agencies"
                   ["exchange", "type", "outcome"])
 INBOUND_DEAD_LETTERS = Counter("xinfang_inbound_dead_letters_total",
                                "Messages from other agencies refused and dead-lettered", ["exchange", "reason"])
+HTTP_REQUEST_SECONDS = Histogram("xinfang_http_request_seconds",
+                                 "Gateway HTTP requests (a _count per method, route template and status)",
+                                 ["method", "route", "status"],
+                                 buckets=(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30))

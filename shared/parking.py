@@ -22,8 +22,20 @@ class ParkedEvent(Aggregate):
                            position=envelope["position"], type=envelope["type"],
                            reason=reason[:2000], envelope=envelope)
 
+    replayed_by: str | None = None
+
+    @event("Replayed")
+    def replayed(self, changed: list[str], by: str) -> None:
+        """Processed again on an operator's command, once the cause was fixed; `changed` names the
+        aggregates it changed (none: the event no longer changes anything here)."""
+        self.replayed_by, self.changed = by, changed
+
 
 def published_parked(event: ParkedEvent.Parked) -> tuple[str, dict]:
     # The envelope stays inside this service's (encrypted) store; the bus learns only that it happened.
     return "event.parked", {"source": event.source, "position": event.position,
                             "type": event.type, "reason": event.reason}
+
+
+# Every context's published language: the bus learns of a parked event; a replay stays inside.
+PARKING_TRANSLATIONS = {ParkedEvent.Parked: published_parked, ParkedEvent.Replayed: None}

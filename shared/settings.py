@@ -34,6 +34,10 @@ class Settings:
     relay_poll_interval: float = field(default_factory=lambda: float(_env("XINFANG_RELAY_POLL_SECONDS", "0.2")))
     # How many events a follower fetches and applies at once when catching up or rebuilding (≤ 1000).
     follower_batch: int = field(default_factory=lambda: int(_env("XINFANG_FOLLOWER_BATCH", "500")))
+    # /health/ready fails while a follower is this many events (or more) behind its source.
+    ready_max_lag: int = field(default_factory=lambda: int(_env("XINFANG_READY_MAX_LAG", "1000")))
+    # How long a health check waits for the database or the broker before calling it unreachable.
+    health_timeout: float = field(default_factory=lambda: float(_env("XINFANG_HEALTH_TIMEOUT", "2")))
 
     def pseudonym_key_bytes(self) -> bytes:
         if not self.pseudonym_key:

@@ -6,7 +6,7 @@ from supervision.domain import Supervision
 from supervision.listing import ListedSupervision
 from shared.due import INTERNAL_EVENTS as DUE_EVENTS
 from shared.feed import translator
-from shared.parking import ParkedEvent, published_parked
+from shared.parking import PARKING_TRANSLATIONS
 
 
 def _ids(e) -> dict:
@@ -64,5 +64,5 @@ translate = translator({
     ListedSupervision.Listed: _listed,
     ListedSupervision.Lifted: _lifted,
     **dict.fromkeys(DUE_EVENTS),
-    ParkedEvent.Parked: published_parked,
+    **PARKING_TRANSLATIONS,
 })

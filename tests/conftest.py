@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 import requests  # noqa: E402
 
 import shared  # noqa: E402,F401
-from services.launcher import Launcher  # noqa: E402
+from services.launcher import Launcher, address_variable, parse_replicas, replica_names  # noqa: E402
 from shared.settings import Settings, new_key  # noqa: E402
 
 RABBIT_API = os.environ.get("RABBIT_API", "http://guest:guest@127.0.0.1:15672/api")
@@ -35,15 +35,26 @@ def free_port() -> int:
 class System:
     """A whole running system of its own: database, RabbitMQ virtual host, ports, keys."""
 
-    def __init__(self, tmp: Path, **settings):
+    SERVICES = ("intake", "dispatch", "reporting", "mediation", "ownership", "supervision", "gateway")
+
+    def __init__(self, tmp: Path, replicas: str = "", **settings):
+        """`replicas` as `./run up` takes them (`dispatch=3,reporting=2`, passed on as XINFANG_REPLICAS):
+        every replica gets a free port of its own, `ports` names each (`dispatch-2`)."""
         self.name = f"xinfang_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        self.ports = {name: free_port() for name in ("intake", "dispatch", "reporting", "mediation", "ownership", "supervision", "gateway")}
+        self.replicas = parse_replicas(replicas, self.SERVICES)
+        names = [name for service in self.SERVICES for name in replica_names(service, self.replicas.get(service, 1))]
+        self.ports: dict[str, int] = {}
+        while len(self.ports) < len(names):  # distinct: nameko's SO_REUSEPORT would share one silently
+            port = free_port()
+            if port not in self.ports.values():
+                self.ports[names[len(self.ports)]] = port
         self.amqp_uri = f"pyamqp://guest:guest@127.0.0.1:5672/{self.name}"
         self.env = {
             "POSTGRES_DBNAME": self.name, "AMQP_URI": self.amqp_uri,
             "XINFANG_CIPHER_KEY": new_key(), "XINFANG_PSEUDONYM_KEY": new_key(),
             "XINFANG_CATCH_UP_SECONDS": "1", "XINFANG_GATEWAY_TIMEOUT": "8",
-            **{f"{n.upper()}_ADDRESS": f"127.0.0.1:{p}" for n, p in self.ports.items()},
+            **{address_variable(n): f"127.0.0.1:{p}" for n, p in self.ports.items()},
+            "XINFANG_REPLICAS": replicas,  # not whatever the shell running the tests says
             **settings}
         self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
         self.launcher = Launcher(self.env, tmp / "logs")

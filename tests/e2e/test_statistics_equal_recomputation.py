@@ -478,10 +478,11 @@ def newest_published(system: System) -> dict[str, int]:
     return newest
 
 
-def behind(system: System, newest: dict[str, int]) -> dict[str, dict[str, tuple[int, int]]]:
-    """Per following service, the sources it has not processed up to their newest event."""
+def behind(system: System, newest: dict[str, int], names=FOLLOWERS) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per following process (a service, or each of its replicas), the sources it has not processed
+    up to their newest event."""
     lagging = {}
-    for service in FOLLOWERS:
+    for service in names:
         tracking = system.health(service)["tracking"]
         late = {s: (tracking.get(s, 0), newest[s]) for s in tracking if tracking.get(s, 0) < newest[s]}
         if late:
@@ -489,14 +490,14 @@ def behind(system: System, newest: dict[str, int]) -> dict[str, dict[str, tuple[
     return lagging
 
 
-def settle(system: System, timeout: float = 90) -> dict[str, int]:
+def settle(system: System, timeout: float = 90, names=FOLLOWERS) -> dict[str, int]:
     """Waits until every follower (reporting's included) has processed every source up to its
     newest event, and nothing new has been stored for a moment; returns the newest positions."""
     deadline = time.time() + timeout
     previous = None
     while True:
         newest = newest_published(system)
-        lagging = behind(system, newest)
+        lagging = behind(system, newest, names)
         if not lagging and newest == previous:
             return newest
         previous = None if lagging else newest

@@ -80,3 +80,29 @@ def test_a_petition_not_accepted_is_not_assigned(intake, dispatch, decision, rou
     petition_decided(intake, decision, **route)
     follow(dispatch, NotificationFeed("intake", intake, intake_translate).read(0, 100)[0])
     assert created(dispatch) == []
+
+
+def test_a_parked_acceptance_replayed_by_an_operator_assigns_once_and_cannot_be_replayed_twice(intake, dispatch):
+    from shared.errors import Conflict, NotFound
+
+    petition_id = petition_decided(intake, "accepted")
+    envelopes = NotificationFeed("intake", intake, intake_translate).read(0, 100)[0]
+    [decided] = [e for e in envelopes if e["type"] == "petition.acceptance_decided"]
+    follow(dispatch, [e for e in envelopes if e is not decided])
+    dispatch.park("intake", decided, "ValueError: no routing for the region (since fixed)")
+    assert created(dispatch) == []
+    [listed] = dispatch.parked_events()
+    assert (listed["position"], listed["replayed_by"]) == (decided["position"], None)
+
+    replay = dispatch.replay_parked("intake", decided["position"], by="ops-wang")
+
+    assignment = dispatch.get_assignment(assignment_id_for(petition_id))
+    assert replay["changed"] == [str(assignment.id)]
+    assert len(created(dispatch)) == 1
+    assert dispatch.parked_events()[0]["replayed_by"] == "ops-wang"
+    with pytest.raises(Conflict):
+        dispatch.replay_parked("intake", decided["position"], by="ops-wang")
+    with pytest.raises(NotFound):
+        dispatch.replay_parked("intake", decided["position"] + 99, by="ops-wang")
+    assert len(created(dispatch)) == 1
+    assert dispatch.tracked_position("intake") == decided["position"]  # tracking never moves back

@@ -199,3 +199,18 @@ def test_whole_months_are_read_from_the_month_cells_and_the_rest_from_the_days()
     first, after = cubes.whole_months(date(2026, 1, 5), date(2026, 1, 20))
     assert first >= after  # none
     assert cubes.whole_months(date(2026, 12, 1), date(2026, 12, 31)) == (date(2026, 12, 1), date(2027, 1, 1))
+
+
+def test_an_event_parked_again_after_a_rebuild_is_recorded_once_with_the_new_reason():
+    with throwaway_readmodel("CREATE TABLE reporting.stats_petitions (petition_id uuid PRIMARY KEY)") as model:
+        poison = {"position": 1, "previous": 0, "type": "petition.registered", "data": {}}
+        assert model.parked_events() == []  # nothing parked yet: no table either
+        model.park("intake", poison, "KeyError: 'id'")
+        model.reset()
+        model.park("intake", poison, "KeyError: 'received_at'")
+        with model.datastore.transaction(commit=False) as curs:
+            curs.execute("SELECT source, position, reason FROM reporting.stats_parked")
+            assert [tuple(row.values()) for row in curs.fetchall()] == [("intake", 1, "KeyError: 'received_at'")]
+        assert model.tracked_position("intake") == 1
+        [listed] = model.parked_events()
+        assert (listed["source"], listed["position"], listed["reason"]) == ("intake", 1, "KeyError: 'received_at'")
