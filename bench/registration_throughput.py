@@ -62,7 +62,7 @@ def free_port() -> int:
 class System:
     """A whole running system of its own: database, RabbitMQ virtual host, ports, keys."""
 
-    def __init__(self, log_dir: Path):
+    def __init__(self, log_dir: Path, replicas: str = ""):
         self.name = f"xinfang_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.ports = {name: free_port() for name in ("intake", "dispatch", "reporting", "mediation", "ownership",
                                                      "supervision", "gateway")}
@@ -73,7 +73,7 @@ class System:
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
             **{f"{n.upper()}_ADDRESS": f"127.0.0.1:{p}" for n, p in self.ports.items()}}
         self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
-        self.launcher = Launcher(self.env, log_dir)
+        self.launcher = Launcher(self.env, log_dir, replicas=replicas)
         self.settings = Settings(postgres_dbname=self.name)
         self.vhost_created = False
 
@@ -84,7 +84,7 @@ class System:
         requests.put(f"{RABBIT_API}/permissions/{vhost}/guest", timeout=10,
                      json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
         self.launcher.start()
-        self.launcher.wait_healthy(self.ports, timeout=120)
+        self.launcher.wait_healthy(self.launcher.ports(), timeout=120)  # every replica
         return self
 
     def stop(self) -> None:
