@@ -7,6 +7,7 @@ X-Request-Id comes back in the response, is in the JSON log lines of the service
 in the envelopes of the events it caused, down to those another service stored in consequence.
 """
 import json
+import subprocess
 import time
 import uuid
 from urllib.parse import quote
@@ -157,9 +158,11 @@ def test_an_unreachable_broker_makes_health_fail_naming_it_and_it_recovers(own):
                                                   (r := probe(own, service, path))[0] == expected and r,
                                                   timeout=15)
                 except requests.ConnectionError:
-                    if own.launcher.processes[service].poll() is None:
-                        raise
-                    break  # it exited (see below)
+                    try:  # a connection cut mid-answer: the process is on its way out (see below)
+                        own.launcher.processes[service].wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        raise AssertionError(f"{service} stopped answering {path} but did not exit") from None
+                    break
                 if expected == 503:
                     assert "broker" in body["failing"] and not body["checks"]["broker"]["ok"], (service, body)
     finally:
