@@ -31,22 +31,18 @@ class RemoteSource:
         self._rpc = None
 
     def __call__(self, after: int, limit: int) -> list[dict]:
+        return self._call("notifications", after, limit)
+
+    def newest(self) -> int:
+        """The source's newest position (the follower asks it only while catching up, for its lag)."""
+        return self._call("newest_position")
+
+    def _call(self, method: str, *args):
         try:
             if self._rpc is None:  # used only under the follower's lock: one green thread at a time
                 self._proxy = ClusterRpcProxy(self.config, timeout=self.timeout)
                 self._rpc = self._proxy.start()
-            return getattr(self._rpc, self.source).notifications(after, limit)
-        except Exception:
-            self.close()
-            raise
-
-    def newest(self) -> int:
-        """The source's newest position (the follower asks it only while catching up, for its lag)."""
-        try:
-            if self._rpc is None:
-                self._proxy = ClusterRpcProxy(self.config, timeout=self.timeout)
-                self._rpc = self._proxy.start()
-            return getattr(self._rpc, self.source).newest_position()
+            return getattr(getattr(self._rpc, self.source), method)(*args)
         except Exception:
             self.close()
             raise
