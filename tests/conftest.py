@@ -86,6 +86,15 @@ class System:
     def url(self, path: str) -> str:
         return self.base_url + path
 
+    def session(self, role: str = "administrator", user: str | None = None, unit: str | None = None):
+        """An HTTP session acting as one person in one role (and, for unit roles, one unit): every test
+        call to the gateway goes through one, so who may do what is exercised everywhere."""
+        session = requests.Session()
+        session.headers["X-User-Id"] = user or f"test-{role}"
+        if unit:
+            session.headers["X-Unit-Id"] = unit
+        return session
+
     def sql(self, query: str, *params):
         with psycopg.connect(self.settings.postgres_conninfo(), autocommit=True) as conn:
             return conn.execute(query, params).fetchall()
