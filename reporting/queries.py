@@ -1,7 +1,7 @@
 """Statistics as analysts ask for them: a period, a region prefix, and the same period a year earlier."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from reporting import statistics
 from reporting.readmodel import StatisticsReadModel
@@ -138,6 +138,13 @@ class Statistics:
         return {"summary": self.summary(start, end, region), "mediation": self.mediation(start, end, region),
                 "backlog": self.backlog(start, end, region), "supervision": self.supervision(start, end, region),
                 "units": self.units(start, end, region)}
+
+    def audit(self, subject: str, limit: int = 200, since: datetime | None = None,
+              until: datetime | None = None) -> list[dict]:
+        """Who did what (审计留痕): the events about a petition (and its assignment's, mediation's,
+        backlog case's and supervisions'), a record, an actor or a request, oldest first; ids, types,
+        actors and times only (reporting.audit)."""
+        return self.readmodel.audit(subject, limit, since, until)
 
     def overdue(self, as_of: date | None = None, unit: str | None = None, region: str = "") -> dict:
         """The overdue list per unit (the weekly dispatch meeting's): every watch still open on

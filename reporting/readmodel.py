@@ -8,7 +8,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from reporting import cubes
+from reporting import audit, audit_store, cubes
 from reporting.facts import FactUpdate, updates
 from reporting.statistics import ANSWERED_LETTERS, LETTERS, RESOLVED_RATINGS
 
@@ -87,6 +87,7 @@ class StatisticsReadModel(PostgresTrackingRecorder):
             self.sql_create_statements.append(SQL(statement.format(
                 pfx=self.prefix, schema="{}")).format(Identifier(self.schema), Identifier(self.schema)))
         self.sql_create_statements += cubes.create_statements(self.table, self.prefix)
+        self.sql_create_statements += audit_store.create_statements(self.table, self.prefix)
         for table, column in (("rebuild", "started_at timestamptz"), ("running_day", "as_of date")):
             self.sql_create_statements.append(SQL(f"CREATE TABLE IF NOT EXISTS {{}} ({column} NOT NULL)")
                                               .format(self.table(table)))
@@ -102,12 +103,15 @@ class StatisticsReadModel(PostgresTrackingRecorder):
         return self.process_batch(source, [envelope])
 
     def process_batch(self, source: str, envelopes: list[dict]) -> bool:
-        """Applies the events' facts in order, keeps the cubes up to date and records the last
-        position, in one transaction; False (nothing written) when none of them changes a fact."""
+        """Applies the events' facts in order, keeps the cubes up to date, writes the events' audit
+        entries and records the last position, in one transaction. Every event has an audit entry,
+        so every batch writes (True)."""
         facts = [update for envelope in envelopes for update in updates(envelope)]
-        if not facts:
-            return False
         with self.datastore.transaction(commit=True) as curs:
+            self._audit(curs, source, envelopes)
+            if not facts:  # only the trail: no statistic changes, no lock on the running day
+                self._insert_tracking(curs, Tracking(source, envelopes[-1]["position"]))
+                return True
             running_day = self._running_day(curs, share=True)
             petitions = self._petitions_touched(curs, facts)
             cubes.lock_petitions(curs, petitions)
@@ -180,7 +184,20 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                              "ON CONFLICT (source, position) DO UPDATE SET type = excluded.type, "
                              "reason = excluded.reason, parked_at = now()")
                          .format(self.table("parked")), (source, envelope["position"], envelope["type"], reason))
+            # Its statistics failed, its trail did not: who did what stays on record.
+            self._audit(curs, source, [envelope])
             self._insert_tracking(curs, Tracking(source, envelope["position"]))
+
+    def _audit(self, curs, source: str, envelopes: list[dict]) -> None:
+        entries = (audit.entry(source, e) for e in envelopes)
+        audit_store.write(curs, self.table, [e for e in entries if e is not None],
+                          [pair for e in envelopes for pair in audit.links(e)])
+
+    def audit(self, subject: str, limit: int = 200, since=None, until=None) -> list[dict]:
+        """The audit trail of a petition (with its records'), a record, an actor or a request,
+        oldest first (reporting.audit_store.read)."""
+        with self.datastore.transaction(commit=False) as curs:
+            return audit_store.read(curs, self.table, subject, audit.bounded_limit(limit), since, until)
 
     def parked_events(self, limit: int = 100) -> list[dict]:
         """What reporting gave up on. Its replay is a rebuild (`./run rebuild-statistics --from-zero`)
@@ -197,6 +214,7 @@ class StatisticsReadModel(PostgresTrackingRecorder):
         """Empties the read model and its tracking, so the followers rebuild it from zero, and marks
         the rebuild as under way (in the same transaction) until `finish_rebuild`: a rebuild cut
         short by a crash goes on from the tracked positions when the service starts again."""
+        # The audit trail is kept (reporting.audit_store): reprocessing rewrites each entry as it was.
         # DELETE, not TRUNCATE: a summary being read meanwhile keeps its snapshot instead of
         # deadlocking with the table locks TRUNCATE takes one table at a time.
         with self.datastore.transaction(commit=True) as curs:

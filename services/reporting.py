@@ -1,6 +1,6 @@
 """Reporting service (统计): projects intake's, dispatch's, mediation's, ownership's and supervision's
 events into statistics."""
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
@@ -14,6 +14,7 @@ from reporting.queries import Statistics
 from reporting.readmodel import StatisticsReadModel
 from shared.commands import command, command_rpc
 from shared.context import Context
+from shared.errors import InvalidCommand
 from shared.endpoints import Following, Observable
 from shared.persistence import application_env
 from shared.reference import load_reference
@@ -37,6 +38,27 @@ def build_bulletins(env, settings):
     statistics = build(application_env("reporting", settings), settings, create_table=False)
     return BulletinApplication(env, figures=statistics.bulletin_figures, rank_by=ref.policy["bulletin"]["rank_by"],
                                unit_names={u["id"]: u["name"] for u in ref.units}, on_close=statistics.close)
+
+
+def moment(text, field: str):
+    """An ISO 8601 time with its offset, or None; anything else is the caller's error."""
+    if text in (None, ""):
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or value.utcoffset() is None:
+        raise InvalidCommand(f"{field}: not an ISO 8601 time with its offset",
+                             {field: ["an ISO 8601 time with its offset"]})
+    return value
+
+
+def count(value, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidCommand(f"{field}: not a whole number", {field: ["a whole number"]}) from None
 
 
 class ReportingService(Following, Observable):
@@ -79,6 +101,13 @@ class ReportingService(Following, Observable):
     @command("overdue_supervisions")
     def overdue_supervisions(self, as_of=None, unit=None, region=""):
         return self.context.app.overdue(date.fromisoformat(as_of) if as_of else None, unit, region)
+
+    @command_rpc
+    @command("audit")
+    def audit(self, subject, limit=200, since=None, until=None):
+        """The audit trail of a petition, record, actor or correlation id (Statistics.audit)."""
+        return self.context.app.audit(str(subject), count(limit, "limit"), moment(since, "since"),
+                                      moment(until, "until"))
 
     # -- bulletins (通报) ----------------------------------------------------------------------------
     def _bulletin(self, bulletin):
