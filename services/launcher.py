@@ -18,6 +18,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -28,6 +29,33 @@ PORT_STEP = 10  # between a service's replicas; more than the number of services
 GRACE_SECONDS = 20  # after SIGTERM, before SIGKILL: nameko finishes its workers meanwhile
 # `WEB_SERVER_ADDRESS=${DISPATCH_ADDRESS:-127.0.0.1:8102}` in a Procfile command
 ADDRESS = re.compile(r"WEB_SERVER_ADDRESS=\$\{(\w+):-([^}]+)\}")
+
+
+class RestartPolicy:
+    """When a process that exited is started again, as Kubernetes' `restartPolicy: Always` (with its
+    crash-loop back-off) and compose's `restart: always` do (decision 0020): at once the first time,
+    then after 1, 2, 4 … up to `cap` seconds while it keeps dying; a process that ran `settle`
+    seconds counts as healthy again and its next death is restarted at once."""
+
+    def __init__(self, cap: float = 30.0, settle: float = 60.0):
+        self.cap, self.settle = cap, settle
+        self.failures: dict[str, int] = {}
+        self.started_at: dict[str, float] = {}
+        self.restarts: dict[str, int] = {}  # how often each process was restarted (for operators and tests)
+
+    def started(self, name: str, now: float) -> None:
+        self.started_at[name] = now
+
+    def delay(self, name: str, exited_at: float) -> float:
+        """Seconds after its exit at which the process is started again."""
+        if exited_at - self.started_at.get(name, 0.0) >= self.settle:
+            self.failures[name] = 0
+        failures = self.failures.get(name, 0)
+        return 0.0 if failures == 0 else min(self.cap, 2.0 ** (failures - 1))
+
+    def restarting(self, name: str) -> None:
+        self.failures[name] = self.failures.get(name, 0) + 1
+        self.restarts[name] = self.restarts.get(name, 0) + 1
 
 
 def read_procfile(path: Path = ROOT / "Procfile") -> dict[str, str]:
@@ -101,6 +129,10 @@ class Launcher:
             replicas = parse_replicas(spec, self.commands)
         self.replicas = {service: replicas.get(service, 1) for service in self.commands}
         self.processes: dict[str, subprocess.Popen] = {}
+        self.policy = RestartPolicy()
+        self._lock = threading.RLock()  # start() and the restart policy's watcher
+        self._stopping = threading.Event()
+        self._exited_at: dict[str, float] = {}
         self.addresses = {name: replica_address(name, self.commands[replica_of(name)[0]], self.env)
                           for name in self.names()}
         taken: dict[str, str] = {}
@@ -137,9 +169,12 @@ class Launcher:
             if self.addresses[name]:  # into the variable the Procfile command reads
                 env[ADDRESS.search(self.commands[service]).group(1)] = self.addresses[name]
             log = open(self.log_dir / f"{name}.log", "ab")
-            self.processes[name] = subprocess.Popen(
-                ["bash", "-c", "exec env " + self.commands[service]], cwd=ROOT, env=env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            with self._lock:
+                self.processes[name] = subprocess.Popen(
+                    ["bash", "-c", "exec env " + self.commands[service]], cwd=ROOT, env=env,
+                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                self._exited_at.pop(name, None)
+                self.policy.started(name, time.monotonic())
             log.close()  # the child has its own copy
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
@@ -147,9 +182,38 @@ class Launcher:
         os.killpg(process.pid, sig)
         process.wait(timeout=30)
 
+    def restart_exited(self) -> list[str]:
+        """One round of the restart policy: starts again each process that exited and whose back-off
+        has passed; returns their names. Nothing while stopping."""
+        restarted = []
+        with self._lock:
+            now = time.monotonic()
+            for name, process in list(self.processes.items()):
+                if self._stopping.is_set() or process.poll() is None:
+                    continue
+                exited_at = self._exited_at.setdefault(name, now)
+                if now - exited_at < self.policy.delay(name, exited_at):
+                    continue
+                print(f"{name} exited with {process.returncode}; restarting", flush=True)
+                self.policy.restarting(name)
+                self.start(name)
+                restarted.append(name)
+        return restarted
+
+    def watch(self, interval: float = 0.5) -> threading.Thread:
+        """The restart policy in a thread of its own, until stop(): how the end-to-end systems of the
+        fault tests run, so that a service killed or exiting comes back without anyone's step."""
+        def loop():
+            while not self._stopping.wait(interval):
+                self.restart_exited()
+        thread = threading.Thread(target=loop, name="restart-policy", daemon=True)
+        thread.start()
+        return thread
+
     def stop(self, grace: float = GRACE_SECONDS) -> None:
         """SIGTERM to every process (nameko finishes its running workers; what it has not
         acknowledged the broker delivers again), SIGKILL to those still running after `grace`."""
+        self._stopping.set()  # the restart policy starts nothing more
         for process in self.processes.values():
             if process.poll() is None:
                 try:
@@ -191,11 +255,8 @@ class Launcher:
         signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
         try:
             while not stopping:
-                for name, process in list(self.processes.items()):
-                    if process.poll() is not None:
-                        print(f"{name} exited with {process.returncode}; restarting", flush=True)
-                        self.start(name)
-                time.sleep(1)
+                self.restart_exited()
+                time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         self.stop()

@@ -13,6 +13,7 @@ from kombu import Connection
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from shared import rpc_replies
 from shared.feed import NotificationFeed
 from shared.follower import Follower
 from shared.persistence import application_env, ensure_schema
@@ -20,6 +21,8 @@ from shared.relay import Relay
 from shared.settings import Settings
 
 log = logging.getLogger(__name__)
+
+rpc_replies.install()  # every service with a context: a lost RPC reply must not stop it (decision 0020)
 
 
 class RemoteSource:

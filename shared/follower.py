@@ -25,6 +25,7 @@ from eventsourcing.persistence import InterfaceError, OperationalError, RecordCo
 
 from shared import metrics
 from shared.envelope import correlation_id
+from shared.fault_injection import with_faults
 from shared.logs import correlated
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class Follower:
     def __init__(self, service: str, source: str, processor: Processor, fetch: Fetch,
                  max_attempts: int = 3, batch_size: int = 200):
         self.service, self.source = service, source
-        self.processor = processor
+        self.processor = with_faults(service, source, processor)  # the processor itself unless a test injects
         self.fetch = fetch
         self.max_attempts = max_attempts
         self.batch_size = batch_size

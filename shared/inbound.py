@@ -127,21 +127,22 @@ class InboundConsumer(DependencyProvider):
         for queue in self.queues:
             queue(channel).declare()
             channel.basic_consume(queue=queue.name, callback=arrived.append, no_ack=False)
-        # No heartbeats on the publishing side: it may be idle for hours between dead letters; a
-        # broken one fails the publish, which requeues the message and reconnects both.
-        with connection.clone(heartbeat=0, transport_options={"confirm_publish": True}) as publishing:
-            self._dead_letter_producer = Producer(publishing.channel(), exchange=dead_letters)
+        self._dead_letters = DeadLetterPublisher(self.container.config["AMQP_URI"])
+        try:
             while not self.stopped.is_set():
                 try:
                     connection.drain_events(timeout=1)
                 except TimeoutError:
                     pass
                 connection.heartbeat_check()  # under sustained load too, or the broker drops us
+                self._dead_letters.heartbeat_check()
                 if arrived:  # also what arrived while setting up, or during a timeout
                     self._gather(connection, arrived)
                     batch = arrived[:]
                     arrived.clear()
                     self._process(batch)
+        finally:
+            self._dead_letters.close()
 
     def _gather(self, connection: Connection, arrived: list) -> None:
         """Whatever else the broker has already sent (up to the prefetch), for one transaction."""
@@ -220,12 +221,67 @@ class InboundConsumer(DependencyProvider):
         requeue(message)
 
     def _dead_letter(self, delivery: Delivery, rejected: Rejected) -> None:
-        self._dead_letter_producer.publish(
-            delivery.body, routing_key=delivery.routing_key, serializer=None,
-            content_type=delivery.content_type or "application/octet-stream", content_encoding="binary",
-            delivery_mode=2, headers={
-                "x-reason": rejected.reason, "x-errors": errors_header(rejected.errors),
-                "x-original-exchange": delivery.exchange, "x-original-routing-key": delivery.routing_key})
+        self._dead_letters.publish(delivery, rejected)
+
+
+class DeadLetterPublisher:
+    """Publishes refused messages to the dead-letter exchange, each waiting for the broker's confirm,
+    on a connection of its own (a publish waiting for its confirm on the consuming connection would
+    also take deliveries meant for the consumer).
+
+    The connection keeps heartbeats (`heartbeat_check()` from the consumer's loop): without them the
+    broker closed it after some 30 s without a dead letter, and every later bad message failed to be
+    dead-lettered until the broker parked it without its reason. Any failure closes it; the next
+    publish opens a new one and tries once more, so a broker restart costs no dead letter."""
+
+    def __init__(self, amqp_uri: str, heartbeat: int = 10):
+        self.amqp_uri, self.heartbeat = amqp_uri, heartbeat
+        self._connection: Connection | None = None
+        self._producer: Producer | None = None
+
+    def publish(self, delivery: Delivery, rejected: Rejected) -> None:
+        for attempt in (1, 2):
+            try:
+                self._ensure().publish(
+                    delivery.body, routing_key=delivery.routing_key, serializer=None,
+                    content_type=delivery.content_type or "application/octet-stream", content_encoding="binary",
+                    delivery_mode=2, headers={
+                        "x-reason": rejected.reason, "x-errors": errors_header(rejected.errors),
+                        "x-original-exchange": delivery.exchange, "x-original-routing-key": delivery.routing_key})
+                return
+            except Exception as exc:
+                self.close()
+                if attempt == 2:
+                    raise
+                log.info("dead-letter publisher: %s: %s; reconnecting", type(exc).__name__, exc)
+
+    def _ensure(self) -> Producer:
+        if self._producer is None:
+            connection = Connection(self.amqp_uri, heartbeat=self.heartbeat, connect_timeout=5,
+                                    transport_options={"confirm_publish": True})
+            connection.connect()
+            self._connection = connection
+            exchange = dead_letter_exchange()
+            self._producer = Producer(connection.channel(), exchange=exchange)
+            exchange(self._producer.channel).declare()
+        return self._producer
+
+    def heartbeat_check(self) -> None:
+        if self._connection is None:
+            return
+        try:
+            self._connection.heartbeat_check()
+        except Exception as exc:  # gone: the next dead letter opens a new connection
+            log.info("dead-letter publisher: %s: %s; reopened when next needed", type(exc).__name__, exc)
+            self.close()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # already broken
+                pass
+        self._connection = self._producer = None
 
 
 def errors_header(errors: dict, limit: int = 4000) -> str:
