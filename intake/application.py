@@ -5,16 +5,20 @@ from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
-from eventsourcing.persistence import RecordConflictError
+from eventsourcing.persistence import Mapper, RecordConflictError
 
 from intake import notices
 from intake.agency_intake import AgencyIntake
 from intake.domain import Petition
+from intake.erasing import Erasing
+from intake.personal import SEALED
 from intake.repeats import STAGE_OF, MatterIndex
 from shared.application import ContextApplication
 from shared.clock import Clock, SystemClock, beijing_date, moment, when
 from shared.errors import NotFound
 from shared.privacy import pseudonym
+from shared.sealing import SealingMapper
+from shared.shredding import PersonalDataVault
 from shared.units import UnitDirectory
 from shared.workdays import WorkingDayCalendar
 
@@ -23,18 +27,36 @@ class PetitionNotFound(NotFound):
     pass
 
 
-class IntakeApplication(AgencyIntake, ContextApplication):
+class IntakeApplication(AgencyIntake, Erasing, ContextApplication):
     name = "intake"
 
     def __init__(self, env=None, *, pseudonym_key: bytes, clock: Clock | None = None,
                  calendar: WorkingDayCalendar | None = None, agency_categories: dict | None = None,
-                 units: UnitDirectory | None = None):
+                 units: UnitDirectory | None = None, personal_data: PersonalDataVault | None = None):
+        # Before the Application builds its mapper: the mapper seals personal fields with it.
+        self.personal_data = personal_data
         super().__init__(env)
         self.units = units
         self.agency_categories = agency_categories or {}
         self.pseudonym_key = pseudonym_key
         self.clock = clock or SystemClock()
         self.calendar = calendar or WorkingDayCalendar()
+
+    def construct_mapper(self) -> Mapper:
+        mapper = super().construct_mapper()
+        if self.personal_data is None:  # unit tests that don't look at sealing
+            return mapper
+        return SealingMapper(mapper, self.personal_data, SEALED)
+
+    @property
+    def published_mapper(self) -> Mapper:
+        """What the feed reads with (shared.feed): sealed fields stay sealed."""
+        return self.mapper.published() if isinstance(self.mapper, SealingMapper) else self.mapper
+
+    def close(self) -> None:
+        super().close()
+        if self.personal_data is not None:
+            self.personal_data.close()
 
     def petitioner_ref(self, petitioner: dict) -> str:
         if petitioner.get("id_number"):

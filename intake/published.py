@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from intake.agency import MEDIATION_LAYERS, AgencyEvent
 from intake.domain import Petition
+from intake.erasure import Erasure
 from intake.repeats import MatterIndex
 from shared.feed import translator
 from shared.dead_letters import DeadLetter
@@ -74,6 +75,9 @@ translate = translator({
     MatterIndex.PetitionAdded: None,
     MatterIndex.StageReached: None,
     AgencyEvent.Received: _agency_event,
+    # An erasure changes nothing others hold (they have the pseudonym only); it is audited here.
+    Erasure.Ordered: None,
+    Erasure.OrderedAgain: None,
     # Dead letters hold the raw body (it may carry personal data): operators read them in intake.
     DeadLetter.Recorded: None,
     DeadLetter.Resolved: None,

@@ -1,5 +1,6 @@
 """Operator commands over the bus:
-`python -m services.admin rebuild-statistics | parked | replay-parked SERVICE SOURCE POSITION | tracking`.
+`python -m services.admin rebuild-statistics | parked | replay-parked SERVICE SOURCE POSITION | tracking`,
+and `erase-petitioner | erasures | reapply-erasures | rotate-cipher-key` (services.keys_admin).
 
 `rebuild-statistics` empties reporting's read models and rebuilds them from every source's
 notification log, showing a progress bar and the rate. The rebuild runs inside the reporting service
@@ -21,6 +22,8 @@ import time
 import shared  # noqa: F401
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
+
+from services import keys_admin
 
 BAR = 30
 
@@ -87,6 +90,8 @@ COMMANDS = {
 
 
 def main() -> None:
+    if sys.argv[1:2] and sys.argv[1] in keys_admin.COMMANDS:  # personal data and keys: their own parser
+        return keys_admin.main(sys.argv[1:])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=sorted(COMMANDS))
     parser.add_argument("--from-zero", action="store_true",

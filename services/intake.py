@@ -11,8 +11,12 @@ from shared.commands import command, command_rpc
 from shared.context import Context
 from shared.contracts.agency import AGENCY_EXCHANGES, parse_agency_message
 from shared.endpoints import DeadLetterEndpoints, Following, Observable, Publishing
+from shared.errors import InvalidCommand
 from shared.inbound import InboundConsumer
+from shared.keystore import PostgresKeyStore
+from shared.persistence import key_ring
 from shared.reference import load_reference
+from shared.shredding import PersonalDataVault
 from shared.units import Unit, UnitDirectory
 from shared.workdays import configured_calendar
 
@@ -22,7 +26,9 @@ def build(env, settings):
     return IntakeApplication(env, pseudonym_key=settings.pseudonym_key_bytes(),
                              calendar=configured_calendar(settings.calendar_overrides),
                              agency_categories=ref.agency_categories,
-                             units=UnitDirectory([Unit(**u) for u in ref.units], settings.home_bureau or None))
+                             units=UnitDirectory([Unit(**u) for u in ref.units], settings.home_bureau or None),
+                             personal_data=PersonalDataVault(PostgresKeyStore(settings.postgres_conninfo(),
+                                                                              key_ring(settings))))
 
 
 class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
@@ -62,3 +68,23 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
         petition = app.get_petition(UUID(petition_id), acting_unit)
         return {"notices": app.notices(petition.id, acting_unit), "addressee": petition.petitioner["name"],
                 "assignment_id": str(petition.assignment_id) if petition.assignment_id else None}
+
+    @command_rpc
+    @command("erase_petitioner")
+    def erase_petitioner(self, petition_id=None, petitioner_ref=None, ground="request"):
+        """Crypto-shredding (decision 0019): the person's key is deleted, the erasure recorded."""
+        try:
+            petition = UUID(petition_id) if petition_id else None
+        except ValueError:
+            raise InvalidCommand("not a petition id", {"petition_id": ["not a UUID"]}) from None
+        return self.context.app.erase_petitioner(petition, petitioner_ref, ground)
+
+    @command_rpc
+    @command("erasures")
+    def erasures(self, after=0, limit=100):
+        return self.context.app.erasures(after, limit)
+
+    @command_rpc
+    @command("reapply_erasures")
+    def reapply_erasures(self):
+        return self.context.app.reapply_erasures()

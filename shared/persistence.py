@@ -6,6 +6,7 @@ import re
 import psycopg
 from psycopg import sql
 
+from shared.keyring import KeyRing, split_keys
 from shared.settings import Settings
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -30,10 +31,19 @@ def application_env(schema: str, settings: Settings) -> dict[str, str]:
         # No pre-ping: a round trip per checkout; eventsourcing retries a broken connection anyway.
         "POSTGRES_PRE_PING": "n",
         "POSTGRES_CONNECT_TIMEOUT": "5",
-        "CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+        # AES-GCM as a key ring: the current key and, while a rotation is under way, the old ones.
+        "CIPHER_TOPIC": "shared.keyring:KeyRingCipher",
         "CIPHER_KEY": settings.cipher_key,
+        "CIPHER_OLD_KEYS": settings.cipher_old_keys,
         "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor",
     }
+
+
+def key_ring(settings: Settings) -> KeyRing:
+    """The application key ring outside an Application (the petitioners' key table, rotation)."""
+    if not settings.cipher_key:
+        raise RuntimeError("XINFANG_CIPHER_KEY is not set (./run up writes one to .run/secrets.env)")
+    return KeyRing(settings.cipher_key, split_keys(settings.cipher_old_keys))
 
 
 def ensure_database(settings: Settings) -> None:

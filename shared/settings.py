@@ -20,6 +20,8 @@ class Settings:
     postgres_dbname: str = field(default_factory=lambda: _env("POSTGRES_DBNAME", "xinfang"))
     # AES key (base64 of 16, 24 or 32 bytes) for the event stores; required, never defaulted.
     cipher_key: str = field(default_factory=lambda: _env("XINFANG_CIPHER_KEY", ""))
+    # Earlier cipher keys, comma-separated: still decrypt, never encrypt (rotate-cipher-key, decision 0019).
+    cipher_old_keys: str = field(default_factory=lambda: _env("XINFANG_CIPHER_OLD_KEYS", ""))
     # HMAC key for petitioner pseudonyms; distinct from the cipher key so one can rotate alone.
     pseudonym_key: str = field(default_factory=lambda: _env("XINFANG_PSEUDONYM_KEY", ""))
     # The unit id of the bureau running the system: where matters of unlisted areas go.

@@ -1,0 +1,22 @@
+"""Which fields of intake's events are a petitioner's personal data, sealed with the petitioner's own
+key (crypto-shredding, decision 0019), and what each reads as once the key is erased.
+
+The petitioner, the group's representatives, and the subject and content (free text that names
+people, decision 0005) are sealed; what the rules and the statistics need — region, category,
+matter type, dates, the pseudonym, how many representatives — is not.
+"""
+from __future__ import annotations
+
+from intake.domain import Petition
+from shared.sealing import SealRule
+from shared.shredding import ERASED_TEXT
+
+ERASED_PERSON = {"name": ERASED_TEXT, "id_number": None, "phone": None}
+
+PETITION = SealRule(ref="petitioner_ref",
+                    fields={"petitioner": ERASED_PERSON, "representatives": ERASED_PERSON,
+                            "subject": ERASED_TEXT, "content": ERASED_TEXT},
+                    each=("representatives",))
+
+# The registration event and the petition's snapshots (should petitions ever be snapshotted).
+SEALED = {Petition.Registered: PETITION, Petition: PETITION}
