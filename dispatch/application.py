@@ -10,6 +10,7 @@ from dispatch import notices
 from dispatch.domain import Assignment
 from dispatch.policy import HandlingPolicy
 from dispatch.routing import RoutingTable
+from shared.access import acting_unit_of, acts_for, current_principal
 from shared.application import ContextApplication
 from shared.clock import Clock, SystemClock, beijing_date, when
 from shared.dead_letters import KeepsDeadLetters
@@ -40,6 +41,10 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
         self.ratings_due = DueCalendar(self, "rating-window")
 
     def get_assignment(self, assignment_id: UUID, acting_unit: str | None = None) -> Assignment:
+        """`acting_unit` defaults to the unit the request acts for, so every command on an assignment
+        is refused, as if there were none, to a unit that does not handle it."""
+        if acting_unit is None:
+            acting_unit = acting_unit_of(current_principal())
         try:
             assignment = self.repository.get(assignment_id)
         except AggregateNotFoundError:
@@ -63,11 +68,13 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
 
     def sign(self, assignment_id: UUID, unit_id: str, signed_at: datetime | None = None) -> Assignment:
         at = self._now(signed_at, "signed_at")
+        acts_for(unit_id)
         return self._change(assignment_id, lambda a: a.sign(unit_id, at))
 
     def object_to_dispatch(self, assignment_id: UUID, unit_id: str, reasons: str,
                            proposed_unit: str | None = None, objected_at: datetime | None = None) -> Assignment:
         at = self._now(objected_at, "objected_at")
+        acts_for(unit_id)
         return self._change(assignment_id, lambda a: a.object_to_dispatch(unit_id, reasons, proposed_unit, at))
 
     def decide_objection(self, assignment_id: UUID, upheld: bool, comment: str, unit: str | None = None,
@@ -83,18 +90,19 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
     def give_co_opinion(self, assignment_id: UUID, unit: str, opinion: str,
                         given_at: datetime | None = None) -> Assignment:
         at = self._now(given_at, "given_at")
+        acts_for(unit)
         return self._change(assignment_id, lambda a: a.give_co_opinion(unit, opinion, at))
 
     def extend(self, assignment_id: UUID, days: int, reason: str, approved_by: str,
                extended_at: datetime | None = None) -> Assignment:
         at = self._now(extended_at, "extended_at")
-        return self._change(assignment_id, lambda a: a.extend(days, reason, approved_by, at, self.calendar))
+        return self._change(assignment_id, lambda a: acts_for(a.unit_id) or a.extend(days, reason, approved_by, at, self.calendar))
 
     def reply(self, assignment_id: UUID, outcome: str, opinion: dict, signatures: list[dict],
               replied_at: datetime | None = None) -> Assignment:
         at = self._now(replied_at, "replied_at")
         return self._after_reply(self.get_assignment(assignment_id),
-                                 lambda a: a.give_reply(outcome, opinion, signatures, at))
+                                 lambda a: acts_for(a.unit_id) or a.give_reply(outcome, opinion, signatures, at))
 
     def decide_pre_review(self, assignment_id: UUID, approved: bool, comments: str = "",
                           decided_at: datetime | None = None) -> Assignment:
@@ -156,6 +164,7 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
     def decide_review(self, assignment_id: UUID, unit: str, decision: str, opinion: dict,
                       decided_at: datetime | None = None) -> Assignment:
         at = self._now(decided_at, "decided_at")
+        acts_for(unit)
         return self._change(assignment_id, lambda a: a.decide_review(unit, decision, opinion, at))
 
     def notices(self, assignment_id: UUID, addressee: str) -> list[dict]:

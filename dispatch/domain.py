@@ -114,8 +114,14 @@ class Assignment(AuditedAggregate):
         return beijing_date(self.accepted_at) <= self.dispatch_deadline
 
     def can_be_seen_by(self, unit_id: str | None) -> bool:
-        """The unit an accusation accuses never sees it (A30); everyone else as access allows."""
-        return unit_id is None or unit_id != self.accused_unit
+        """A unit sees the matters it handles: as lead or co-handling unit, or as the body deciding a
+        review. The unit an accusation accuses never sees it (A30). `None`: the bureau, which sees all."""
+        if unit_id is None:
+            return True
+        if unit_id == self.accused_unit:
+            return False
+        reviewers = {r.get("reviewer_unit") for r in self.reviews.values()}
+        return unit_id == self.unit_id or unit_id in self.co_units or unit_id in reviewers
 
     # -- 签收 -------------------------------------------------------------------------------
     def sign(self, unit_id: str, signed_at: datetime) -> None:

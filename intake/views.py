@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from intake.domain import Petition
+from shared.access import ACCUSATION_WITHHELD, current_principal, may_read_accusation
 from shared.privacy import mask_id_number, mask_phone
 from shared.views import history, plain
 
@@ -15,6 +16,9 @@ def _person(p: dict) -> dict:
 
 def petition_view(petition: Petition, events, matter=None) -> dict:
     p = petition.petitioner
+    subject, content = petition.subject, petition.content
+    if petition.matter_type == "accusation" and not may_read_accusation(current_principal()):
+        subject = content = ACCUSATION_WITHHELD  # A29: what an accusation says is for discipline inspection
     return plain({
         "representatives": [_person(r) for r in petition.representatives], "group_size": petition.group_size,
         "accused_unit": petition.accused_unit, "new_facts": petition.new_facts,
@@ -23,7 +27,7 @@ def petition_view(petition: Petition, events, matter=None) -> dict:
         "id": petition.id, "status": petition.status, "channel": petition.channel,
         "petitioner": _person(p),
         "region_code": petition.region_code, "category": petition.category,
-        "matter_type": petition.matter_type, "subject": petition.subject, "content": petition.content,
+        "matter_type": petition.matter_type, "subject": subject, "content": content,
         "received_at": petition.received_at, "acceptance_deadline": petition.acceptance_deadline,
         "repeat_of": petition.repeat_of, "decision": petition.decision,
         "assignment_id": petition.assignment_id, "history": history(events, HIDDEN)})

@@ -11,6 +11,7 @@ from ownership.designation import RESOLVED_RATINGS, TRIGGER_NAMES, DesignationPo
 from ownership.domain import CaseOwnership, case_id_for
 from ownership.register import CaseRegister
 from ownership.watch import MatterWatch
+from shared.access import current_principal, sees_leader_cases, works_case_of
 from shared.application import ContextApplication
 from shared.clock import Clock, SystemClock, beijing_date, moment, when
 from shared.due import DueCalendar
@@ -42,6 +43,11 @@ class OwnershipApplication(ContextApplication):
             return None
 
     def get_case(self, case_id: UUID) -> CaseOwnership:
+        case = self._case(case_id)
+        works_case_of((case.leader or {}).get("id"))
+        return case
+
+    def _case(self, case_id: UUID) -> CaseOwnership:
         case = self._get(case_id)
         if not isinstance(case, CaseOwnership):
             raise CaseNotFound(f"no backlog case {case_id}")
@@ -199,6 +205,7 @@ class OwnershipApplication(ContextApplication):
 
     def cases(self, leader: str | None = None, status: str | None = None) -> list[CaseOwnership]:
         """The register, or one leader's own list (包案领导的案件清单)."""
-        found = [self.get_case(case_id) for case_id in self._register().case_ids]
+        found = [self._case(case_id) for case_id in self._register().case_ids]
+        reader = current_principal()
         return [c for c in found if (leader is None or (c.leader or {}).get("id") == leader)
-                and (status is None or c.status == status)]
+                and (status is None or c.status == status) and sees_leader_cases(reader, (c.leader or {}).get("id"))]

@@ -17,7 +17,9 @@ from werkzeug.wrappers import Response
 from reporting import csv_export
 from services import web_assets
 from services.openapi import build_spec
+from services.gateway_auth import Authentication
 from shared import errors
+from shared.access import PUBLIC, Principal, may_call
 from shared.contracts import http as c
 from shared.commands import WIRE_ERRORS
 # Every route: X-Request-Id in and out, passed on as the correlation id; counted and timed per route.
@@ -86,24 +88,21 @@ def _wire(data: dict) -> dict:
     return json.loads(json.dumps(data, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v)))
 
 
-def _header(request, name: str) -> str | None:
-    value = request.headers.get(name)
-    if value is None:
-        return None
-    errors_ = schema(c.HeadersSchema).validate({"value": value})
-    if errors_:
-        raise ValidationError({name: errors_["value"]})
-    return value
+PRINCIPAL = "xinfang.principal"
+
+
+def principal(request) -> Principal:
+    return request.environ[PRINCIPAL]
 
 
 def actor(request) -> str:
-    """Who acts (recorded on every event): the X-User-Id header until access control binds it."""
-    return _header(request, c.USER_HEADER) or "anonymous"
+    """Who acts (recorded on every event): the person the request's token stands for."""
+    return principal(request).user
 
 
 def acting_unit(request) -> str | None:
-    """The unit a request is made for (X-Unit-Id): a unit never sees an accusation against it."""
-    return _header(request, c.UNIT_HEADER)
+    """The unit whose view applies: a unit role's own (it never sees an accusation against it)."""
+    return principal(request).acting_unit
 
 
 def _id(value: str) -> str:
@@ -117,8 +116,17 @@ def endpoint(method):
     """The one place where failures become HTTP answers. (Importing WIRE_ERRORS registers them, so
     that the services' refusals arrive here as these exceptions, not as RemoteError.)"""
     assert WIRE_ERRORS
+    assert method.__name__ not in PUBLIC
     @wraps(method)
     def wrapper(self, request, *args, **kwargs):
+        person = self.door.admit(request)
+        if person is None:
+            response = _json(401, {"message": "a valid access token is required (Authorization: Bearer …)"})
+            response.headers["WWW-Authenticate"] = 'Bearer realm="xinfang"'
+            return response
+        if not may_call(person, method.__name__):
+            return _json(403, {"message": f"the role {person.role} may not do this"})
+        request.environ[PRINCIPAL] = person
         try:
             with eventlet.Timeout(TIMEOUT, ServiceUnavailable):
                 return method(self, request, *args, **kwargs)
@@ -139,6 +147,8 @@ def endpoint(method):
             return _json(404, {"message": str(exc)})
         except errors.Conflict as exc:
             return _json(409, {"message": str(exc)})
+        except errors.Forbidden as exc:
+            return _json(403, {"message": str(exc)})
         except RemoteError as exc:
             log.error("remote error in %s: %s", method.__name__, exc.exc_type)
             return _json(500, {"message": "internal error"})
@@ -147,6 +157,7 @@ def endpoint(method):
 
 class GatewayService(Observable):
     name = "gateway"
+    door = Authentication()
     intake = RpcProxy("intake")
     dispatch = RpcProxy("dispatch")
     reporting = RpcProxy("reporting")
@@ -172,16 +183,25 @@ class GatewayService(Observable):
         return web_assets.serve(DASHBOARD, path)
 
     @http("GET", "/api/stats/targets")
+    @endpoint
     def targets(self, request):
         return _json(200, schema(c.TargetsSchema).dump({"targets": reference_data().policy["targets"]}))
 
     @http("GET", "/api/reference/regions")
+    @endpoint
     def reference_regions(self, request):
         return _json(200, schema(c.RegionListSchema).dump({"regions": regions(reference_data().units)}))
 
     @http("GET", "/api/reference/units")
+    @endpoint
     def reference_units(self, request):
         return _json(200, schema(c.UnitListSchema).dump({"units": reference_data().units}))
+
+    @http("GET", "/api/me")
+    @endpoint
+    def whoami(self, request):
+        """Who the token stands for: the console shows it and offers what the role may do."""
+        return _json(200, schema(c.PrincipalSchema).dump(principal(request)))
 
     @http("POST", "/api/petitions")
     @endpoint
@@ -619,6 +639,14 @@ class GatewayService(Observable):
 
     def health_status(self):
         return {"service": self.name}
+
+    @http("GET", "/api/audit")
+    @endpoint
+    def audit(self, request):
+        q = schema(c.AuditQuerySchema).load(request.args.to_dict())
+        entries = self.reporting.audit(q["subject"], q["limit"], q["since"] and q["since"].isoformat(),
+                                       q["until"] and q["until"].isoformat())
+        return _json(200, schema(c.AuditTrailSchema).dump({"subject": q["subject"], "entries": entries}))
 
     @http("GET", "/api/dead-letters")
     @endpoint

@@ -4,10 +4,13 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from shared.contracts import http as c
 
-ERRORS = {"400": "validation errors by field", "404": "unknown id", "409": "the state forbids it"}
+ERRORS = {"400": "validation errors by field", "401": "no valid access token", "403": "the role or unit may not do this",
+          "404": "unknown id", "409": "the state forbids it"}
 
 # (method, path, summary, body schema, query schema, 2xx status, response schema)
 OPERATIONS = [
+    ("get", "/api/me", "Who the access token stands for: person, role and, for a unit role, the unit", None, None,
+     "200", c.PrincipalSchema),
     ("post", "/api/petitions", "Register a petition (登记)", c.PetitionCreateSchema, None, "201", c.PetitionSchema),
     ("get", "/api/petitions/{id}", "A petition with its history", None, None, "200", c.PetitionSchema),
     ("post", "/api/petitions/{id}/acceptance", "Decide acceptance (受理)", c.AcceptanceSchema, None, "200", c.PetitionSchema),
@@ -141,6 +144,9 @@ OPERATIONS = [
     ("post", "/api/bulletins/{id}/corrections", "Correct a published bulletin: its figures compiled again as a new "
      "version, with the reason and what changed; earlier versions stay readable", c.CorrectionSchema, None, "200",
      c.BulletinSchema),
+    ("get", "/api/audit", "Who did what and when (审计), for the administrator: a petition's trail with its "
+     "assignment, mediation, backlog case and supervisions; or any record's, person's or request's", None,
+     c.AuditQuerySchema, "200", c.AuditTrailSchema),
     ("get", "/api/dead-letters", "Messages from other agencies that were refused, with the reason", None,
      c.DeadLetterQuerySchema, "200", c.DeadLetterPageSchema),
     ("post", "/api/dead-letters/{id}/resubmit", "Process a refused message again once its sender fixed it",
@@ -148,10 +154,9 @@ OPERATIONS = [
 ]
 
 
-USER_HEADER = {"in": "header", "name": c.USER_HEADER, "required": False, "schema": {"type": "string", "maxLength": 64},
-               "description": "the user acting (经办人), recorded on every event; 'anonymous' when absent"}
-UNIT_HEADER = {"in": "header", "name": c.UNIT_HEADER, "required": False, "schema": {"type": "string", "maxLength": 64},
-               "description": "the unit asking: the unit an accusation accuses gets 404"}
+BEARER = {"type": "http", "scheme": "bearer",
+          "description": "a token issued by `./run token issue` for one person, role and (for a unit role) unit; "
+                         "who it stands for is recorded on every event the call causes"}
 
 
 def build_spec() -> dict:
@@ -160,6 +165,7 @@ def build_spec() -> dict:
                    info={"description": "Registration, acceptance, dispatch, reply, rating and statistics. "
                                         "ID numbers and phones are masked in every response."})
     spec.components.schema("Error", schema=c.ErrorSchema)
+    spec.components.security_scheme("bearer", BEARER)
     for method, path, summary, body, query, status, response in OPERATIONS:
         content = ({"text/csv": {"schema": {"type": "string"}}} if response == "csv"
                    else {"application/json": {"schema": response or {"type": "object"}}})
@@ -177,10 +183,7 @@ def build_spec() -> dict:
                                             "schema": {"type": "string", "enum": list(c.AGENCIES)}})
         if query:
             operation.setdefault("parameters", []).append({"in": "query", "schema": query})
-        if method == "post":
-            operation.setdefault("parameters", []).append(USER_HEADER)
-        elif path.startswith(("/api/petitions/", "/api/assignments/")):
-            operation.setdefault("parameters", []).append(UNIT_HEADER)
+        operation["security"] = [{"bearer": []}]
         if body:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
         existing = spec._paths.get(path, {})

@@ -12,6 +12,7 @@ from dataclasses import field
 
 from eventsourcing.domain import Aggregate
 
+from shared.access import CURRENT, Principal, current_principal  # noqa: F401  (re-exported)
 from shared.logs import current_correlation_id
 
 SYSTEM = "system"
@@ -23,11 +24,13 @@ def current_actor() -> str:
 
 
 @contextmanager
-def acting_as(actor: str | None):
-    token = _actor.set(actor or SYSTEM)
+def acting_as(actor: str | None, principal: Principal | None = None):
+    token = _actor.set(actor or (principal.user if principal else SYSTEM))
+    principal_token = CURRENT.set(principal)
     try:
         yield
     finally:
+        CURRENT.reset(principal_token)
         _actor.reset(token)
 
 

@@ -9,10 +9,10 @@ from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import rpc
 
 from shared import errors, metrics
-from shared.actors import acting_as
+from shared.actors import acting_as, current_principal
 
-# Callers get these three back as instances, whatever the context's own subclass was.
-WIRE_ERRORS = (errors.NotFound, errors.Conflict, errors.InvalidCommand)
+# Callers get these four back as instances, whatever the context's own subclass was.
+WIRE_ERRORS = (errors.NotFound, errors.Conflict, errors.InvalidCommand, errors.Forbidden)
 for _wire_error in WIRE_ERRORS:
     deserialize_to_instance(_wire_error)
 
@@ -25,7 +25,7 @@ def command(name: str):
     """Wraps an RPC method: counts and times it, re-runs it when a concurrent command saved the same
     aggregate first (so it is judged against the new state), and sends domain errors as the three
     wire errors. `actor` (the user the gateway acts for) is recorded on every event the command
-    causes."""
+    causes; without it, the person the request acts for (shared.endpoints.Caller)."""
     def decorate(method):
         def run(self, *args, **kwargs):
             for attempt in range(CONFLICT_RETRIES):
@@ -41,7 +41,7 @@ def command(name: str):
             started = time.perf_counter()
             outcome = "ok"
             try:
-                with acting_as(actor):
+                with acting_as(actor, current_principal()):
                     return run(self, *args, **kwargs)
             except errors.InvalidCommand as exc:
                 outcome = "invalid"
@@ -52,6 +52,9 @@ def command(name: str):
             except errors.Conflict as exc:
                 outcome = "conflict"
                 raise errors.Conflict(str(exc)) from None
+            except errors.Forbidden as exc:
+                outcome = "forbidden"
+                raise errors.Forbidden(str(exc)) from None
             except Exception:
                 outcome = "error"
                 raise

@@ -7,8 +7,10 @@ import time
 from functools import partial
 from uuid import UUID
 
-from eventlet.event import Event
+from contextlib import ExitStack
 
+from eventlet.event import Event
+from nameko.extensions import DependencyProvider
 from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -17,6 +19,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from shared import metrics
+from shared.access import Principal
+from shared.actors import acting_as
 from shared.commands import WIRE_ERRORS, command
 from shared.context import Health
 from shared.logs import CORRELATION_KEY, REQUEST_ID_HEADER, Correlation, correlated, request_id
@@ -26,6 +30,23 @@ from shared.views import dead_letter_view
 
 def _json(status: int, body: dict) -> Response:
     return Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+class Caller(DependencyProvider):
+    """Sets the person a worker acts for (shared.actors.current_principal): the one the gateway
+    authenticated, who travels with every RPC call in nameko's context data, or nobody (a timer,
+    another service's event)."""
+
+    def worker_setup(self, worker_ctx):
+        principal = Principal.from_context_data(worker_ctx.data)
+        worker_ctx.caller_stack = ExitStack()
+        if principal:
+            worker_ctx.caller_stack.enter_context(acting_as(principal.user, principal))
+
+    def worker_teardown(self, worker_ctx):
+        stack = getattr(worker_ctx, "caller_stack", None)
+        if stack is not None:
+            stack.close()
 
 
 class Observable:
@@ -38,6 +59,7 @@ class Observable:
     Every worker of the service runs with its correlation id set (shared.logs.Correlation)."""
 
     correlation = Correlation()
+    caller = Caller()
     health_checks = Health()
 
     @http("GET", "/metrics")

@@ -1,6 +1,7 @@
 """The three ways a command can be refused; every context's own errors derive from one of them.
 
-The gateway maps them to HTTP in one place: NotFound → 404, Conflict → 409, InvalidCommand → 400.
+The gateway maps them to HTTP in one place: NotFound → 404, Conflict → 409, InvalidCommand → 400,
+Forbidden → 403.
 """
 
 
@@ -14,6 +15,10 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """The aggregate's present state forbids the command (e.g. replying before signing)."""
+
+
+class Forbidden(DomainError):
+    """The person may not do this to this record (another unit's matter, another leader's case)."""
 
 
 class InvalidCommand(DomainError):

@@ -41,6 +41,9 @@ class Settings:
     # How long a health check waits for the database or the broker before calling it unreachable.
     health_timeout: float = field(default_factory=lambda: float(_env("XINFANG_HEALTH_TIMEOUT", "2")))
 
+    # How long the gateway trusts a token lookup: a revoked token stops working within this time.
+    token_cache_seconds: float = field(default_factory=lambda: float(_env("XINFANG_TOKEN_CACHE_SECONDS", "10")))
+
     def pseudonym_key_bytes(self) -> bytes:
         if not self.pseudonym_key:
             raise RuntimeError("XINFANG_PSEUDONYM_KEY is not set (./run up writes one to .run/secrets.env)")

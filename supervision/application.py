@@ -11,6 +11,7 @@ from supervision import feed, letters
 from supervision.domain import LIMITS, MANUAL_TRIGGERS, Supervision, supervision_id_for
 from supervision.ladder import LadderPolicy, letter_due, next_look
 from supervision.listing import ListedSupervision
+from shared.access import acting_unit_of, acts_for, current_principal
 from shared.application import ContextApplication
 from shared.clock import Clock, SystemClock, beijing_date, moment, when
 from shared.due import DueCalendar
@@ -46,7 +47,9 @@ class SupervisionApplication(ContextApplication):
 
     def get_supervision(self, supervision_id: UUID) -> Supervision:
         found = self._get(supervision_id)
-        if not isinstance(found, Supervision):
+        unit = acting_unit_of(current_principal())
+        # A unit reads the supervisions of its own work only; of another's, not even that they exist.
+        if not isinstance(found, Supervision) or (unit is not None and unit != found.unit_id):
             raise SupervisionNotFound(f"no supervision {supervision_id}")
         return found
 
@@ -128,6 +131,7 @@ class SupervisionApplication(ContextApplication):
     def respond(self, supervision_id: UUID, letter: str, unit: str, text: str, adopted: bool | None = None,
                 responded_at: datetime | None = None) -> Supervision:
         at = when(responded_at, self.clock, "responded_at")
+        acts_for(unit)
         watch = self.get_supervision(supervision_id)
         watch.respond(letter, unit, text, at, adopted)
         self.save(watch)

@@ -14,8 +14,11 @@ import pytest  # noqa: E402
 import requests  # noqa: E402
 
 import shared  # noqa: E402,F401
+from services.broker_users import create_agency_users, remove_agency_users  # noqa: E402
 from services.launcher import Launcher, address_variable, parse_replicas, replica_names  # noqa: E402
+from shared.access import Principal, Role  # noqa: E402
 from shared.settings import Settings, new_key  # noqa: E402
+from shared.tokens import TokenStore  # noqa: E402
 
 RABBIT_API = os.environ.get("RABBIT_API", "http://guest:guest@127.0.0.1:15672/api")
 
@@ -58,6 +61,7 @@ class System:
             **settings}
         self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
         self.launcher = Launcher(self.env, tmp / "logs")
+        self._tokens: dict[tuple, str] = {}
         self.settings = Settings(postgres_dbname=self.name, cipher_key=self.env["XINFANG_CIPHER_KEY"],
                                  pseudonym_key=self.env["XINFANG_PSEUDONYM_KEY"])
 
@@ -66,6 +70,8 @@ class System:
         requests.put(f"{RABBIT_API}/vhosts/{quote(self.name, safe='')}", timeout=10).raise_for_status()
         requests.put(f"{RABBIT_API}/permissions/{quote(self.name, safe='')}/guest", timeout=10,
                      json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        # Each agency's own broker user, allowed to publish to its own exchange only (decision 0021).
+        self.agency_credentials = create_agency_users(RABBIT_API, self.name)
         return self
 
     def start(self):
@@ -77,6 +83,7 @@ class System:
     def stop(self):
         self.launcher.stop()
         requests.delete(f"{RABBIT_API}/vhosts/{quote(self.name, safe='')}", timeout=10)
+        remove_agency_users(RABBIT_API, self.name)
         with psycopg.connect(self.settings.postgres_conninfo("postgres"), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
@@ -90,10 +97,17 @@ class System:
         """An HTTP session acting as one person in one role (and, for unit roles, one unit): every test
         call to the gateway goes through one, so who may do what is exercised everywhere."""
         session = requests.Session()
-        session.headers["X-User-Id"] = user or f"test-{role}"
-        if unit:
-            session.headers["X-Unit-Id"] = unit
+        session.headers["Authorization"] = f"Bearer {self.token(role, user, unit)}"
         return session
+
+    def token(self, role: str = "administrator", user: str | None = None, unit: str | None = None) -> str:
+        """A token as `./run token issue` gives one (issued straight into the system's token store)."""
+        key = (role, user or f"test-{role}", unit)
+        if key not in self._tokens:
+            store = TokenStore(self.settings.postgres_conninfo())
+            store.create_schema()
+            self._tokens[key] = store.issue(Principal(key[1], Role(role), unit), issued_by="tests").token
+        return self._tokens[key]
 
     def sql(self, query: str, *params):
         with psycopg.connect(self.settings.postgres_conninfo(), autocommit=True) as conn:

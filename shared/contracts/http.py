@@ -14,6 +14,7 @@ from ownership.domain import CHECKS, LEADER_LEVELS, MEETINGS
 from supervision.domain import MANUAL_TRIGGERS
 from supervision.ladder import LETTERS
 from supervision.listing import TARGETS
+from shared.access import Role
 from shared.contracts.reference import TargetsPolicySchema, UnitSchema
 from shared.mediation_layers import LAYERS
 from shared.privacy import id_number_is_valid
@@ -30,8 +31,7 @@ CATEGORIES = sorted(load_reference().category_codes)
 UNIT_IDS = sorted(u["id"] for u in load_reference().units)
 UNIT = validate.OneOf(UNIT_IDS, error="not a unit of the reference data")
 REASON = validate.Length(min=1, max=2000)
-# Who acts (经办人) and for which unit: headers until access control binds them to a token.
-USER_HEADER, UNIT_HEADER = "X-User-Id", "X-Unit-Id"
+# A person's id (经办人) as tokens are issued for it: printable, so it can stand in every record.
 USER_ID = validate.Regexp(r"^[^\x00-\x1f\x7f]{1,64}\Z", error="1 to 64 printable characters")
 
 
@@ -247,8 +247,11 @@ class ReviewDecisionSchema(Schema):
     decided_at = Moment()
 
 
-class HeadersSchema(Schema):
-    value = Text(required=True, validate=USER_ID)
+class PrincipalSchema(Schema):
+    """Who a token stands for (GET /api/me)."""
+    user = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf([str(r) for r in Role]))
+    unit = fields.String(allow_none=True)
 
 
 class MediationRequestSchema(Schema):
@@ -1042,3 +1045,28 @@ class RegionListSchema(Schema):
 
 class UnitListSchema(Schema):
     units = fields.List(fields.Nested(UnitSchema))
+
+
+class AuditQuerySchema(Schema):
+    """Who did what (审计): the trail of a petition (with its assignment, mediation, backlog case and
+    supervisions), of any record by its id, of a person, or of one request by its correlation id."""
+    subject = Text(required=True, validate=validate.Length(min=1, max=64))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000), strict=False)
+    since = Moment(load_default=None)
+    until = Moment(load_default=None)
+
+
+class AuditEntrySchema(Schema):
+    service = fields.String(required=True)
+    position = fields.Integer(required=True)
+    at = fields.String(required=True, metadata={"description": "ISO 8601 time of the event"})
+    type = fields.String(required=True)
+    actor = fields.String(required=True, metadata={"description": "the person the command acted for, or system"})
+    aggregate_id = fields.String(required=True)
+    petition_id = fields.String(allow_none=True)
+    correlation_id = fields.String(allow_none=True)
+
+
+class AuditTrailSchema(Schema):
+    subject = fields.String(required=True)
+    entries = fields.List(fields.Nested(AuditEntrySchema), required=True)

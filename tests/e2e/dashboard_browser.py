@@ -30,6 +30,7 @@ SHOWN = """() => {
                 .map((row) => row.dataset.supervisionId),
             overdue_caption: document.getElementById("overdue-as-of").innerText,
             kpis: document.getElementById("kpis").innerText, url: location.href,
+            signin_shown: !document.getElementById("signin").hidden,
             scroll_width: document.documentElement.scrollWidth};
 }"""
 

@@ -50,7 +50,7 @@ def publish_event(system, exchange, ce):
 
 
 def summary(system):
-    return requests.get(system.url(f"/api/stats/summary?from=2026-11-01&to=2026-11-30&region={REGION}"),
+    return system.session().get(system.url(f"/api/stats/summary?from=2026-11-01&to=2026-11-30&region={REGION}"),
                         timeout=30).json()
 
 
@@ -62,12 +62,12 @@ def test_every_contract_message_counts_once_in_the_five_volumes(system):
     assert stats["previous_year"]["five_volumes"]["court"] == 0
 
     # The work order marked for transfer is a petition on channel hotline12345, with a derived id.
-    petition = requests.get(system.url(f"/api/petitions/{petition_id_for('urn:cn:12345:421000', 'WO-1')}"),
+    petition = system.session().get(system.url(f"/api/petitions/{petition_id_for('urn:cn:12345:421000', 'WO-1')}"),
                             timeout=30).json()
     assert petition["channel"] == "hotline12345" and petition["category"] == "labour_dispute"
     assert petition["petitioner"]["phone"] == "138****1111"
 
-    volume = requests.get(system.url(f"/api/stats/volume?from=2026-11-01&to=2026-11-30&region={REGION}"),
+    volume = system.session().get(system.url(f"/api/stats/volume?from=2026-11-01&to=2026-11-30&region={REGION}"),
                           timeout=30).json()
     counts = {row["key"]: row["count"] for row in volume["series"]}
     assert counts == {"hotline12345": 1, "police110": 2, "court": 1, "mediation": 2, "petition:hotline12345": 1}
@@ -94,7 +94,7 @@ def test_bad_messages_are_dead_lettered_with_their_reason_and_good_ones_still_fl
     publish_event(system, "court.events", good)
 
     def listed():
-        letters = requests.get(system.url("/api/dead-letters?limit=200"), timeout=30).json()["items"]
+        letters = system.session().get(system.url("/api/dead-letters?limit=200"), timeout=30).json()["items"]
         return {letter["reason"] for letter in letters if letter["exchange"] == "court.events"}
 
     reasons = system.wait_until(lambda: (r := listed()) >= {reason for _, reason in HOSTILE} | {"too_large"} and r,
@@ -121,10 +121,10 @@ def test_resubmitting_a_message_that_is_still_wrong_is_refused_with_its_reason(s
     letters = system.wait_until(lambda: [letter for letter in requests.get(
         system.url("/api/dead-letters?limit=200"), timeout=30).json()["items"]
         if letter["exchange"] == "police110.events"], timeout=20)
-    answer = requests.post(system.url(f"/api/dead-letters/{letters[0]['id']}/resubmit"), json={"by": "值班员"},
+    answer = system.session().post(system.url(f"/api/dead-letters/{letters[0]['id']}/resubmit"), json={"by": "值班员"},
                            timeout=30)
     assert answer.status_code == 400 and "still refused" in answer.json()["message"]
-    assert requests.post(system.url(f"/api/dead-letters/{uuid.uuid4()}/resubmit"), json={"by": "值班员"},
+    assert system.session().post(system.url(f"/api/dead-letters/{uuid.uuid4()}/resubmit"), json={"by": "值班员"},
                          timeout=30).status_code == 404
 
 

@@ -78,7 +78,7 @@ def five_volumes(system, start: date, end: date, region: str, attempts: int = 1)
     """The period's five volumes; None when the gateway gave no answer in time (503: reporting is
     busy catching up, and the test systems' gateway waits only 3 s)."""
     for _ in range(attempts):
-        answer = requests.get(system.url(f"/api/stats/summary?from={start}&to={end}&region={region}"),
+        answer = system.session().get(system.url(f"/api/stats/summary?from={start}&to={end}&region={region}"),
                               timeout=30)
         if answer.status_code != 503:
             answer.raise_for_status()
@@ -137,7 +137,7 @@ def dead_letter_metric(system) -> int:
 def listed_dead_letters(system) -> list[dict]:
     """Every dead letter intake lists, paging through next_after."""
     letters, after = [], 0
-    session = requests.Session()
+    session = system.session()
     for _ in range(10_000):
         for _attempt in range(5):  # 503: no answer within the gateway's 3 s, intake being busy
             answer = session.get(system.url(f"/api/dead-letters?after={after}&limit=200"), timeout=30)

@@ -83,3 +83,14 @@ def test_who_did_what_to_a_petition_in_order(system):
     assert [e["type"] for e in by_assignment] == [e["type"] for e in trail if e["aggregate_id"] == assignment["id"]]
     assert [e["type"] for e in audit(system, "handler-zhao")] == ["assignment.signed", "assignment.reply_drafted"]
     assert audit(system, registered["id"], limit=2) == trail[:2]
+
+    # The administrator reads the same trail over HTTP; nobody else may.
+    admin = system.session(role="administrator", user="auditor-zhou")
+    answer = admin.get(system.url("/api/audit"), params={"subject": registered["id"]}, timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"subject": registered["id"], "entries": trail}
+    for role in ("clerk", "supervisor", "analyst", "inspector"):
+        assert system.session(role=role).get(system.url("/api/audit"), params={"subject": registered["id"]},
+                                             timeout=TIMEOUT).status_code == 403
+    refused = admin.get(system.url("/api/audit"), params={"subject": registered["id"], "limit": 0}, timeout=TIMEOUT)
+    assert refused.status_code == 400 and "limit" in refused.json()["errors"]

@@ -4,13 +4,12 @@ three times and checked four times, resolved, shown on the petition, and counted
 resolution rate."""
 from uuid import UUID
 
-import requests
 
 from ownership.domain import case_id_for
 from tests.support import petition
 
 REGION = "360781"
-OFFICE = {"X-User-Id": "lianxiban-chen"}
+OFFICE = {"user": "lianxiban-chen"}  # as the administrator, so that the course runs whole
 LEADER = {"id": "leader-liu", "name": "刘某某", "post": "瑞金市副市长", "level": "county"}
 MEETINGS = [("materials", "2026-06-03", "调阅历次办理材料"), ("petitioner", "2026-06-05", "约见信访人当面听取诉求"),
             ("site", "2026-06-08", "到征收地块现场核实")]
@@ -19,7 +18,7 @@ CHECKS = [("facts_clear", "补充测绘报告已查清面积"), ("claims_resolve
 
 
 def call(system, method, path, body=None, status=200):
-    answer = requests.request(method, system.url(path), json=body, timeout=30, headers=OFFICE)
+    answer = system.session(**OFFICE).request(method, system.url(path), json=body, timeout=30)
     assert answer.status_code == status, f"{method} {path}: {answer.status_code} {answer.text[:400]}"
     return answer.json()
 
@@ -30,11 +29,11 @@ def test_a_fourth_petition_makes_a_backlog_case_owned_met_checked_resolved_and_c
     case_path = f"/api/backlog-cases/{case_id_for(UUID(first['id']))}"
     for n, day in enumerate(("2026-05-11", "2026-05-18"), start=1):
         call(system, "POST", "/api/petitions", {**body, "received_at": f"{day}T09:00:00+08:00"}, 201)
-        assert requests.get(system.url(case_path), timeout=30).status_code == 404, f"a case after {n} repeats"
+        assert system.session().get(system.url(case_path), timeout=30).status_code == 404, f"a case after {n} repeats"
 
     # The third repeat petition on the matter makes it a backlog case, once.
     call(system, "POST", "/api/petitions", {**body, "received_at": "2026-05-25T09:00:00+08:00"}, 201)
-    case = system.wait_until(lambda: (r := requests.get(system.url(case_path), timeout=30)).ok and r.json())
+    case = system.wait_until(lambda: (r := system.session().get(system.url(case_path), timeout=30)).ok and r.json())
     assert case["trigger"] == "repeats" and case["petition_id"] == first["id"] and case["status"] == "designated"
     assert call(system, "POST", "/api/backlog-cases", {"petition_id": first["id"], "reason": "再次认定"}, 201)["id"] == case["id"]
 

@@ -69,12 +69,12 @@ def materialize(body, world: dict):
 def send(system, path: str, body, **headers) -> requests.Response:
     """POSTs bytes as they are and anything else as JSON (lone surrogates escaped as \\udXXX)."""
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return requests.post(system.url(path), data=data, timeout=TIMEOUT,
-                         headers={"Content-Type": "application/json", **headers})
+    return system.session().post(system.url(path), data=data, timeout=TIMEOUT,
+                                 headers={"Content-Type": "application/json", **headers})
 
 
 def get_json(system, path: str) -> dict:
-    answer = requests.get(system.url(path), timeout=TIMEOUT)
+    answer = system.session().get(system.url(path), timeout=TIMEOUT)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -278,7 +278,7 @@ def created(system, path: str, body: dict) -> str:
 
 
 def found(system, path: str) -> bool:
-    return requests.get(system.url(path), timeout=TIMEOUT).status_code == 200
+    return system.session().get(system.url(path), timeout=TIMEOUT).status_code == 200
 
 
 @pytest.fixture(scope="module")
@@ -828,7 +828,7 @@ def test_oversized_chunked_body_is_refused_and_nothing_written(system, world):
     """No Content-Length: the size limit must hold for a streamed body too."""
     before = stored(system)
     body = json.dumps({**VALID["register"], "content": "x" * 70_000}).encode()
-    answer = requests.post(system.url("/api/petitions"), timeout=TIMEOUT, headers={"Content-Type": "application/json"},
+    answer = system.session().post(system.url("/api/petitions"), timeout=TIMEOUT, headers={"Content-Type": "application/json"},
                            data=(body[i:i + 8192] for i in range(0, len(body), 8192)))
     assert answer.status_code == 400, answer.text
     assert stored(system) == before
@@ -836,7 +836,7 @@ def test_oversized_chunked_body_is_refused_and_nothing_written(system, world):
 
 def test_a_valid_chunked_body_is_read(system):
     body = json.dumps(VALID["register"]).encode()
-    answer = requests.post(system.url("/api/petitions"), timeout=TIMEOUT, headers={"Content-Type": "application/json"},
+    answer = system.session().post(system.url("/api/petitions"), timeout=TIMEOUT, headers={"Content-Type": "application/json"},
                            data=(body[i:i + 100] for i in range(0, len(body), 100)))
     assert answer.status_code == 201, answer.text
     settle(system)  # ownership follows the registration: not a write of the next test's
@@ -845,34 +845,34 @@ def test_a_valid_chunked_body_is_read(system):
 @pytest.mark.parametrize("path, query, fields", STATS_CASES)
 def test_bad_statistics_query_is_refused_with_field_errors(system, path, query, fields):
     before = stored(system)
-    assert_rejected(requests.get(system.url(path), params=query, timeout=TIMEOUT), fields)
+    assert_rejected(system.session().get(system.url(path), params=query, timeout=TIMEOUT), fields)
     assert stored(system) == before
 
 
 @pytest.mark.parametrize("path", ["/api/stats/summary", "/api/stats/volume"])
 def test_a_valid_statistics_query_is_answered(system, path):
     """The control for the cases above: the same endpoints do answer a good query."""
-    assert requests.get(system.url(path), params=PERIOD, timeout=TIMEOUT).status_code == 200
+    assert system.session().get(system.url(path), params=PERIOD, timeout=TIMEOUT).status_code == 200
 
 
 @pytest.mark.parametrize("kind", ["petitions", "assignments"])
 @pytest.mark.parametrize("bad_id", [UNKNOWN, *MALFORMED_IDS], ids=["unknown", *MALFORMED_IDS[:3], "long"])
 def test_reading_an_unknown_or_malformed_id_is_404(system, kind, bad_id):
-    answer = requests.get(system.url(f"/api/{kind}/{bad_id}"), timeout=TIMEOUT)
+    answer = system.session().get(system.url(f"/api/{kind}/{bad_id}"), timeout=TIMEOUT)
     assert answer.status_code == 404, answer.text
     assert "message" in answer.json()
 
 
 @pytest.mark.parametrize("bad_id", [UNKNOWN, *MALFORMED_IDS], ids=["unknown", *MALFORMED_IDS[:3], "long"])
 def test_the_notices_of_an_unknown_or_malformed_petition_id_are_404(system, bad_id):
-    answer = requests.get(system.url(f"/api/petitions/{bad_id}/notices"), timeout=TIMEOUT)
+    answer = system.session().get(system.url(f"/api/petitions/{bad_id}/notices"), timeout=TIMEOUT)
     assert answer.status_code == 404, answer.text
     assert "message" in answer.json()
 
 
 def test_the_notices_of_an_assignment_id_are_404_and_of_a_petition_200(system, world):
     """The control for the cases above, and an assignment id is no petition id here either."""
-    assert requests.get(system.url(f"/api/petitions/{world['assigned']}/notices"), timeout=TIMEOUT).status_code == 404
+    assert system.session().get(system.url(f"/api/petitions/{world['assigned']}/notices"), timeout=TIMEOUT).status_code == 404
     notices = get_json(system, f"/api/petitions/{world['registered']}/notices")
     assert notices["petition_id"] == world["registered"] and isinstance(notices["notices"], list)
 
@@ -880,7 +880,7 @@ def test_the_notices_of_an_assignment_id_are_404_and_of_a_petition_200(system, w
 @pytest.mark.parametrize("view", ["", "/notices", "/mediators"], ids=["mediation", "notices", "mediators"])
 @pytest.mark.parametrize("bad_id", [UNKNOWN, *MALFORMED_IDS], ids=["unknown", *MALFORMED_IDS[:3], "long"])
 def test_the_views_of_an_unknown_or_malformed_mediation_id_are_404(system, view, bad_id):
-    answer = requests.get(system.url(f"/api/mediations/{bad_id}{view}"), timeout=TIMEOUT)
+    answer = system.session().get(system.url(f"/api/mediations/{bad_id}{view}"), timeout=TIMEOUT)
     assert answer.status_code == 404, answer.text
     assert "message" in answer.json()
 
@@ -889,16 +889,16 @@ def test_the_views_of_an_unknown_or_malformed_mediation_id_are_404(system, view,
 def test_a_petition_or_assignment_id_is_no_mediation_id_and_a_mediation_id_is_200(system, world, view):
     """The control for the cases above, and another aggregate's id is no mediation id."""
     for key in ("registered", "assigned"):
-        answer = requests.get(system.url(f"/api/mediations/{world[key]}{view}"), timeout=TIMEOUT)
+        answer = system.session().get(system.url(f"/api/mediations/{world[key]}{view}"), timeout=TIMEOUT)
         assert answer.status_code == 404, answer.text
     get_json(system, f"/api/mediations/{world['awaiting']}{view}")
-    assert requests.get(system.url(f"/api/petitions/{world['awaiting']}"), timeout=TIMEOUT).status_code == 404
-    assert requests.get(system.url(f"/api/assignments/{world['awaiting']}"), timeout=TIMEOUT).status_code == 404
+    assert system.session().get(system.url(f"/api/petitions/{world['awaiting']}"), timeout=TIMEOUT).status_code == 404
+    assert system.session().get(system.url(f"/api/assignments/{world['awaiting']}"), timeout=TIMEOUT).status_code == 404
 
 
 @pytest.mark.parametrize("bad_id", [UNKNOWN, *MALFORMED_IDS], ids=["unknown", *MALFORMED_IDS[:3], "long"])
 def test_reading_an_unknown_or_malformed_backlog_case_id_is_404(system, bad_id):
-    answer = requests.get(system.url(f"/api/backlog-cases/{bad_id}"), timeout=TIMEOUT)
+    answer = system.session().get(system.url(f"/api/backlog-cases/{bad_id}"), timeout=TIMEOUT)
     assert answer.status_code == 404, answer.text
     assert "message" in answer.json()
 
@@ -906,10 +906,10 @@ def test_reading_an_unknown_or_malformed_backlog_case_id_is_404(system, bad_id):
 def test_a_petition_or_mediation_id_is_no_backlog_case_id_and_a_case_id_is_200(system, world):
     """The control for the cases above, and another aggregate's id is no case id."""
     for key in ("registered", "awaiting"):
-        answer = requests.get(system.url(f"/api/backlog-cases/{world[key]}"), timeout=TIMEOUT)
+        answer = system.session().get(system.url(f"/api/backlog-cases/{world[key]}"), timeout=TIMEOUT)
         assert answer.status_code == 404, answer.text
     assert get_json(system, f"/api/backlog-cases/{world['designated']}")["id"] == world["designated"]
-    assert requests.get(system.url(f"/api/petitions/{world['designated']}"), timeout=TIMEOUT).status_code == 404
+    assert system.session().get(system.url(f"/api/petitions/{world['designated']}"), timeout=TIMEOUT).status_code == 404
 
 
 SUPERVISION_VIEWS = ["/api/supervisions/{}", "/api/supervisions/{}/letters", "/api/listings/{}"]
@@ -918,7 +918,7 @@ SUPERVISION_VIEWS = ["/api/supervisions/{}", "/api/supervisions/{}/letters", "/a
 @pytest.mark.parametrize("view", SUPERVISION_VIEWS, ids=["supervision", "letters", "listing"])
 @pytest.mark.parametrize("bad_id", [UNKNOWN, *MALFORMED_IDS], ids=["unknown", *MALFORMED_IDS[:3], "long"])
 def test_the_views_of_an_unknown_or_malformed_supervision_or_listing_id_are_404(system, view, bad_id):
-    answer = requests.get(system.url(view.format(bad_id)), timeout=TIMEOUT)
+    answer = system.session().get(system.url(view.format(bad_id)), timeout=TIMEOUT)
     assert answer.status_code == 404, answer.text
     assert "message" in answer.json()
 
@@ -927,7 +927,7 @@ def test_another_aggregates_id_is_no_supervision_or_listing_id_and_theirs_are_20
     """The control for the cases above, and a listing is no supervision nor the other way round."""
     for view, key in [(view, key) for view in SUPERVISION_VIEWS[:2] for key in ("registered", "listed")] + [
             (SUPERVISION_VIEWS[2], "registered"), (SUPERVISION_VIEWS[2], "supervised")]:
-        answer = requests.get(system.url(view.format(world[key])), timeout=TIMEOUT)
+        answer = system.session().get(system.url(view.format(world[key])), timeout=TIMEOUT)
         assert answer.status_code == 404, f"{view.format(key)}: {answer.text}"
     assert get_json(system, f"/api/supervisions/{world['supervised']}")["status"] == "watching"
     letters = get_json(system, f"/api/supervisions/{world['supervised']}/letters")
@@ -963,14 +963,14 @@ CASE_LISTS = ["/api/backlog-cases", "/api/leaders/leader-etkqq/cases"]
                          ids=["unknown-status", "empty-status", "unknown-parameter"])
 def test_a_bad_case_list_query_is_refused_naming_the_field(system, path, query, fields):
     before = stored(system)
-    assert_rejected(requests.get(system.url(path), params=query, timeout=TIMEOUT), fields)
+    assert_rejected(system.session().get(system.url(path), params=query, timeout=TIMEOUT), fields)
     assert stored(system) == before
 
 
 @pytest.mark.parametrize("path", CASE_LISTS, ids=["register", "leader"])
 def test_a_good_case_list_query_is_answered(system, world, path):
     """The control for the cases above: the owned case is on the register and on its leader's list."""
-    cases = requests.get(system.url(path), params={"status": "owned"}, timeout=TIMEOUT)
+    cases = system.session().get(system.url(path), params={"status": "owned"}, timeout=TIMEOUT)
     assert cases.status_code == 200, cases.text
     assert world["owned"] in [case["id"] for case in cases.json()["cases"]]
 
@@ -989,8 +989,8 @@ def test_resolving_an_incomplete_case_is_409_naming_what_is_missing_and_nothing_
 
 def test_a_petition_id_is_no_assignment_id_and_the_other_way_round(system, world):
     petition_id = get_json(system, f"/api/assignments/{world['assigned']}")["petition_id"]
-    assert requests.get(system.url(f"/api/assignments/{petition_id}"), timeout=TIMEOUT).status_code == 404
-    assert requests.get(system.url(f"/api/petitions/{world['assigned']}"), timeout=TIMEOUT).status_code == 404
+    assert system.session().get(system.url(f"/api/assignments/{petition_id}"), timeout=TIMEOUT).status_code == 404
+    assert system.session().get(system.url(f"/api/petitions/{world['assigned']}"), timeout=TIMEOUT).status_code == 404
 
 
 @pytest.mark.parametrize("endpoint", [e for e in POSTS if e not in WITHOUT_ID])
@@ -1002,8 +1002,9 @@ def test_a_command_to_an_unknown_or_malformed_id_is_404_and_nothing_written(syst
     assert answer.status_code == 404, answer.text
 
 
-BAD_USER_IDS = {"control-character": "zhang-san\x01", "delete-character": "clerk\x7f", "escape": "\x1b[31mclerk",
-                "tab": "clerk\tone", "65-characters": "u" * 65}
+BAD_TOKENS = {"no-header": None, "empty": "Bearer ", "basic-scheme": "Basic dXNlcjpwYXNz", "no-scheme": "xf_abc",
+              "unknown-token": "Bearer xf_" + "A" * 43, "control-character": "Bearer xf_\x01abc",
+              "5000-characters": "Bearer " + "x" * 5000}
 
 
 @pytest.mark.parametrize("endpoint", ["register", "acceptance", "sign", "objection", "pre-review",
@@ -1012,23 +1013,21 @@ BAD_USER_IDS = {"control-character": "zhang-san\x01", "delete-character": "clerk
                                       "designate", "leader", "resolution", "termination", "backlog-sweep",
                                       "supervision-open", "response", "closure", "supervision-scan", "listing",
                                       "lifting"])
-@pytest.mark.parametrize("user", list(BAD_USER_IDS.values()), ids=list(BAD_USER_IDS))
-def test_a_bad_user_header_is_refused_naming_it_and_nothing_written(system, world, endpoint, user):
-    """X-User-Id is recorded on every event: a valid command with an unprintable actor writes nothing."""
-    answer = attempt(system, world, endpoint, VALID[endpoint], **{"X-User-Id": user})
-    assert_rejected(answer, ("X-User-Id",))
+@pytest.mark.parametrize("token", list(BAD_TOKENS.values()), ids=list(BAD_TOKENS))
+def test_a_missing_or_bad_token_is_401_and_nothing_written(system, world, endpoint, token):
+    """A valid command without a valid bearer token is refused before it is even read."""
+    answer = attempt(system, world, endpoint, VALID[endpoint], Authorization=token)
+    assert answer.status_code == 401, answer.text[:300]
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize("kind, key", [("petitions", "registered"), ("assignments", "assigned")])
-def test_a_bad_unit_header_is_refused_naming_it(system, world, kind, key):
-    answer = requests.get(system.url(f"/api/{kind}/{world[key]}"), timeout=TIMEOUT, headers={"X-Unit-Id": "unit\x01"})
-    assert_rejected(answer, ("X-Unit-Id",))
-
-
-def test_a_printable_user_header_is_accepted(system):
-    """The control for the cases above: the same header, printable, registers."""
-    answer = send(system, "/api/petitions", support.petition(909, region_code=REGION), **{"X-User-Id": "window-3 zhang-san"})
-    assert answer.status_code == 201, answer.text
+def test_who_is_recorded_comes_from_the_token_not_from_a_header(system):
+    """The control for the cases above: a valid token registers, and the old X-User-Id header no
+    longer names who acted: the token's person is recorded."""
+    created = send(system, "/api/petitions", support.petition(909, region_code=REGION), **{"X-User-Id": "impostor"})
+    assert created.status_code == 201, created.text
+    history = get_json(system, f"/api/petitions/{created.json()['id']}")["history"]
+    assert {e["actor"] for e in history} == {"test-administrator"}
     settle(system)  # ownership follows the registration: not a write of the next test's
 
 
@@ -1071,5 +1070,5 @@ def test_unstorable_text_or_impossible_time_is_refused_on_its_field(system, worl
 
 @pytest.mark.parametrize("path", ["/api/stats/summary", "/api/stats/volume"])
 def test_a_period_in_year_1_is_refused(system, path):
-    answer = requests.get(system.url(path), params={"from": "0001-01-01", "to": "0001-12-31"}, timeout=TIMEOUT)
+    answer = system.session().get(system.url(path), params={"from": "0001-01-01", "to": "0001-12-31"}, timeout=TIMEOUT)
     assert_rejected(answer, ("from",))

@@ -35,7 +35,7 @@ def at(day: str) -> str:
 
 
 def api(system, path: str, params: dict | None = None, status: int = 200, **kwargs):
-    answer = requests.request(kwargs.pop("method", "GET"), system.url(path), params=params, timeout=30, **kwargs)
+    answer = system.session().request(kwargs.pop("method", "GET"), system.url(path), params=params, timeout=30, **kwargs)
     assert answer.status_code == status, f"{path}: {answer.status_code} {answer.text[:400]}"
     return answer.json()
 
@@ -214,6 +214,7 @@ def in_browser(plan: dict) -> dict:
 
 # -- the test -------------------------------------------------------------------------------------
 def test_the_gateway_serves_the_dashboard_and_its_targets(system):
+    # The page and its files need no token (its figures do): a browser fetches them before signing in.
     home = requests.get(system.url("/"), allow_redirects=False, timeout=30)
     assert (home.status_code, home.headers["Location"]) == (302, "/dashboard")
     page = requests.get(system.url("/dashboard"), timeout=30)
@@ -240,7 +241,8 @@ def test_the_dashboard_draws_what_the_api_answers_and_follows_the_period_filter(
     assert (year["summary"]["received"], march["summary"]["received"]) == (5, 3)  # the filter changes the figures
 
     # Loaded for 2025, then the period changed as an analyst would: two dates and 查询; then a phone.
-    shown = in_browser({"url": system.url(f"/dashboard?from={YEAR['from']}&to={YEAR['to']}&region={REGION}"),
+    link = system.url(f"/dashboard?from={YEAR['from']}&to={YEAR['to']}&region={REGION}")
+    shown = in_browser({"url": link + "#token=" + system.token("analyst", "tongji-zhao"),
                         "shots": str(tmp_path), "steps": [
                             {"name": "2025"},
                             {"name": "2025-03", "fill": {"起始日期": MARCH["from"], "截止日期": MARCH["to"]},
@@ -253,4 +255,18 @@ def test_the_dashboard_draws_what_the_api_answers_and_follows_the_period_filter(
     check_page_shows(second, march, MARCH, "day", targets)
     assert "from=2025-03-01" in second["url"]  # a link to the same view
     assert phone["scroll_width"] <= 390  # one column, nothing wider than the screen
+    assert "token" not in first["url"]  # taken from the link's fragment and removed from it
     assert shown["problems"] == []
+
+
+def test_the_dashboard_asks_for_a_token_and_shows_the_figures_once_given_one(system, township, tmp_path):
+    link = system.url(f"/dashboard?from={YEAR['from']}&to={YEAR['to']}&region={REGION}")
+    shown = in_browser({"url": link, "shots": str(tmp_path), "steps": [
+        {"name": "signin"},
+        {"name": "signed-in", "fill": {"访问令牌": system.token("supervisor", "dubanke-zhou")}, "click": "登录"}]})
+    asked, signed_in = shown["steps"]
+    assert asked["signin_shown"] and "令牌" in asked["error"] and asked["state"] is None
+    assert not signed_in["signin_shown"] and signed_in["error"] == ""
+    assert signed_in["state"]["summary"]["received"] == settled(system, YEAR, "month")["summary"]["received"]
+    # The browser reports the refused calls before the token was given, and nothing else.
+    assert shown["problems"] and all("401" in problem for problem in shown["problems"])

@@ -60,24 +60,24 @@ def test_every_service_is_live_healthy_and_ready(own):
 
 def test_a_request_is_followed_through_the_logs_and_the_events_by_its_id(own):
     rid = f"e2e-{uuid.uuid4().hex[:12]}"
-    answer = requests.post(own.url("/api/petitions"), json=petition(7301), headers={"X-Request-Id": rid}, timeout=30)
+    answer = own.session().post(own.url("/api/petitions"), json=petition(7301), headers={"X-Request-Id": rid}, timeout=30)
     assert answer.status_code == 201 and answer.headers["X-Request-Id"] == rid
     created = answer.json()
-    decided = requests.post(own.url(f"/api/petitions/{created['id']}/acceptance"), headers={"X-Request-Id": rid + "-a"},
+    decided = own.session().post(own.url(f"/api/petitions/{created['id']}/acceptance"), headers={"X-Request-Id": rid + "-a"},
                             json={"decision": "accepted", "reason": "属于受理范围",
                                   "decided_at": "2026-11-03T10:00:00+08:00"}, timeout=30)
     assert decided.status_code == 200, decided.text
-    made = requests.get(own.url(f"/api/petitions/{created['id']}"), timeout=30).headers["X-Request-Id"]
+    made = own.session().get(own.url(f"/api/petitions/{created['id']}"), timeout=30).headers["X-Request-Id"]
     assert len(made) == 32  # none given: one made
 
     # A refused command: the service logs it (a warning), with the request's id.
-    missing = requests.post(own.url(f"/api/petitions/{uuid.uuid4()}/acceptance"), headers={"X-Request-Id": rid + "-x"},
+    missing = own.session().post(own.url(f"/api/petitions/{uuid.uuid4()}/acceptance"), headers={"X-Request-Id": rid + "-x"},
                             json={"decision": "accepted", "reason": "属于受理范围",
                                   "decided_at": "2026-11-03T10:00:00+08:00"}, timeout=30)
     assert missing.status_code == 404 and missing.headers["X-Request-Id"] == rid + "-x"
 
     # The events the commands stored, and those dispatch stored in consequence, carry the ids.
-    own.wait_until(lambda: requests.get(own.url(f"/api/petitions/{created['id']}"), timeout=30).json()["assignment_id"],
+    own.wait_until(lambda: own.session().get(own.url(f"/api/petitions/{created['id']}"), timeout=30).json()["assignment_id"],
                    timeout=30)
     with ClusterRpcProxy({"AMQP_URI": own.amqp_uri}, timeout=30) as rpc:
         intake_events = rpc.intake.notifications(0, 1000)
@@ -136,7 +136,7 @@ def test_an_unreachable_database_makes_health_fail_naming_it_and_it_recovers(own
         with psycopg.connect(own.settings.postgres_conninfo("postgres"), autocommit=True) as conn:
             conn.execute(f'ALTER DATABASE "{own.name}" WITH ALLOW_CONNECTIONS true')
     own.wait_until(lambda: all_ready(own), timeout=60, interval=0.5)
-    assert requests.post(own.url("/api/petitions"), json=petition(7302), timeout=30).status_code == 201
+    assert own.session().post(own.url("/api/petitions"), json=petition(7302), timeout=30).status_code == 201
 
 
 def vhost(system):
@@ -182,6 +182,6 @@ def test_an_unreachable_broker_makes_health_fail_naming_it_and_it_recovers(own):
 
     own.wait_until(recovered, timeout=90, interval=0.5)
     # The services reconnected by themselves: a command goes through the gateway and the bus again.
-    created = own.wait_until(lambda: (r := requests.post(own.url("/api/petitions"), json=petition(7303),
+    created = own.wait_until(lambda: (r := own.session().post(own.url("/api/petitions"), json=petition(7303),
                                                          timeout=30)).status_code == 201 and r.json(), timeout=60)
     assert created["status"] == "registered"

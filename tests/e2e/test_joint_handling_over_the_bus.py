@@ -1,21 +1,20 @@
 """Joint handling over the bus: dispatch asks, the agency answers on its own exchange."""
 import json
 
-import requests
 from kombu import Connection, Exchange, Queue
 
 from tests.support import REPLY, petition
 
 
 def test_an_agency_report_over_the_bus_releases_the_reply(system):
-    created = requests.post(system.url("/api/petitions"), json=petition(960, region_code="530381"), timeout=30).json()
-    requests.post(system.url(f"/api/petitions/{created['id']}/acceptance"), timeout=30,
+    created = system.session().post(system.url("/api/petitions"), json=petition(960, region_code="530381"), timeout=30).json()
+    system.session().post(system.url(f"/api/petitions/{created['id']}/acceptance"), timeout=30,
                   json={"decision": "accepted", "reason": "依法受理"}).raise_for_status()
     assignment_id = system.wait_until(
-        lambda: requests.get(system.url(f"/api/petitions/{created['id']}"), timeout=30).json()["assignment_id"])
+        lambda: system.session().get(system.url(f"/api/petitions/{created['id']}"), timeout=30).json()["assignment_id"])
     path = system.url(f"/api/assignments/{assignment_id}")
-    unit = requests.get(path, timeout=30).json()["unit"]
-    requests.post(path + "/sign", json={"unit": unit}, timeout=30).raise_for_status()
+    unit = system.session().get(path, timeout=30).json()["unit"]
+    system.session().post(path + "/sign", json={"unit": unit}, timeout=30).raise_for_status()
 
     # The request goes out on dispatch.events for the agencies to read.
     with Connection(system.amqp_uri) as conn:
@@ -23,12 +22,12 @@ def test_an_agency_report_over_the_bus_releases_the_reply(system):
                     routing_key="joint_handling.requested", exclusive=True)
         bound = tap(conn.channel())
         bound.declare()
-        answer = requests.post(path + "/joint-handling", json={"agencies": ["police110"]}, timeout=30)
+        answer = system.session().post(path + "/joint-handling", json={"agencies": ["police110"]}, timeout=30)
         assert answer.status_code == 200 and answer.json()["joint_handling"]["police110"]["report"] is None
         request = system.wait_until(lambda: bound.get(no_ack=True), timeout=10).payload
     assert request["data"]["assignment_id"] == assignment_id and request["data"]["agencies"] == ["police110"]
 
-    assert requests.post(path + "/reply", json=REPLY, timeout=30).status_code == 409
+    assert system.session().post(path + "/reply", json=REPLY, timeout=30).status_code == 409
 
     # The police answer on their own exchange; a report claiming to be another agency's is refused.
     def report(agency):
@@ -44,10 +43,10 @@ def test_an_agency_report_over_the_bus_releases_the_reply(system):
                                     content_type="application/cloudevents+json", content_encoding="binary")
 
     reported = system.wait_until(
-        lambda: (a := requests.get(path, timeout=30).json())["joint_handling"]["police110"]["report"] and a)
+        lambda: (a := system.session().get(path, timeout=30).json())["joint_handling"]["police110"]["report"] and a)
     assert reported["joint_handling"]["police110"]["report"]["result"] == "已核查，情况属实"
-    assert requests.post(path + "/reply", json=REPLY, timeout=30).status_code == 200
-    assert requests.post(path + "/pre-review", json={"approved": True}, timeout=30).json()["status"] == "replied"
+    assert system.session().post(path + "/reply", json=REPLY, timeout=30).status_code == 200
+    assert system.session().post(path + "/pre-review", json={"approved": True}, timeout=30).json()["status"] == "replied"
 
-    letters = requests.get(system.url("/api/dead-letters?service=dispatch"), timeout=30).json()["items"]
+    letters = system.session().get(system.url("/api/dead-letters?service=dispatch"), timeout=30).json()["items"]
     assert [letter["reason"] for letter in letters] == ["agency_mismatch"]

@@ -8,7 +8,7 @@ from tests.support import petition
 
 def test_id_numbers_and_phones_are_nowhere_in_clear(system):
     body = petition(777, region_code="371321")
-    created = requests.post(system.url("/api/petitions"), json=body, timeout=30)
+    created = system.session().post(system.url("/api/petitions"), json=body, timeout=30)
     assert created.status_code == 201
     id_number, phone = body["petitioner"]["id_number"], body["petitioner"]["phone"]
     system.wait_until(lambda: system.sql("SELECT count(*) FROM reporting.stats_petitions WHERE petition_id = %s",
@@ -32,13 +32,13 @@ def test_id_numbers_and_phones_are_nowhere_in_clear(system):
         assert not any(secret.encode() in blob for blob in dumps), secret
 
     # The petition read back shows them masked.
-    shown = requests.get(system.url(f"/api/petitions/{created.json()['id']}"), timeout=30).json()["petitioner"]
+    shown = system.session().get(system.url(f"/api/petitions/{created.json()['id']}"), timeout=30).json()["petitioner"]
     assert shown["id_number"] == id_number[:4] + "*" * 10 + id_number[-4:]
     assert shown["phone"] == phone[:3] + "****" + phone[-4:]
 
 
 def test_every_service_exposes_its_metrics(system):
-    requests.post(system.url("/api/petitions"), json=petition(778, region_code="530302"), timeout=30)
+    system.session().post(system.url("/api/petitions"), json=petition(778, region_code="530302"), timeout=30)
     for name, port in system.ports.items():
         text = system.wait_until(lambda port=port: (r := requests.get(f"http://127.0.0.1:{port}/metrics",
                                                                       timeout=5)).ok and r.text)

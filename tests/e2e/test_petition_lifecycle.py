@@ -1,18 +1,17 @@
 """A petition from registration to statistics, over HTTP, with every service a real process."""
-import requests
 
 from tests.support import REPLY, petition
 
 
 
 def post(system, path, body, status=200):
-    answer = requests.post(system.url(path), json=body, timeout=30)
+    answer = system.session().post(system.url(path), json=body, timeout=30)
     assert answer.status_code == status, answer.text
     return answer.json()
 
 
 def get(system, path):
-    answer = requests.get(system.url(path), timeout=30)
+    answer = system.session().get(system.url(path), timeout=30)
     assert answer.status_code == 200, answer.text
     return answer.json()
 

@@ -9,11 +9,11 @@ PERIOD = "from=2019-03-01&to=2019-03-31"
 
 
 def repeats(system, query: str) -> requests.Response:
-    return requests.get(system.url(f"/api/stats/repeats?{query}"), timeout=30)
+    return system.session().get(system.url(f"/api/stats/repeats?{query}"), timeout=30)
 
 
 def register(system, body: dict) -> dict:
-    answer = requests.post(system.url("/api/petitions"), json=body, timeout=30)
+    answer = system.session().post(system.url("/api/petitions"), json=body, timeout=30)
     assert answer.status_code == 201, answer.text
     return answer.json()
 

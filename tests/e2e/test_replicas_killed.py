@@ -58,7 +58,7 @@ def body(n: int) -> dict:
 
 def clerk(system: System, numbers, registered: list, problems: list) -> None:
     """Registers and accepts each petition, once: a retried registration could register twice."""
-    session = requests.Session()
+    session = system.session()
     for n in numbers:
         try:
             answer = session.post(system.url("/api/petitions"), json=body(n), timeout=60)
@@ -142,7 +142,7 @@ def test_replicas_sigkilled_mid_run_lose_nothing_and_count_nothing_twice(replica
                       "FROM reporting.stats_petitions")[0]
     assert rows == (PETITIONS, PETITIONS, PETITIONS)
     first, last = scenario.current
-    whole = requests.get(system.url(f"/api/stats/summary?from={first}&to={last}"), timeout=30).json()
+    whole = system.session().get(system.url(f"/api/stats/summary?from={first}&to={last}"), timeout=30).json()
     assert (whole["received"], whole["accepted"]) == (PETITIONS, PETITIONS), whole
 
     # How the work was shared: events each surviving replica processed from each source.

@@ -33,13 +33,13 @@ def stored(system, schema, topic_suffix):
 
 
 def summary(system):
-    answer = requests.get(system.url(f"/api/stats/summary?from=2026-11-01&to=2026-11-30&region={REGION}"), timeout=30)
+    answer = system.session().get(system.url(f"/api/stats/summary?from=2026-11-01&to=2026-11-30&region={REGION}"), timeout=30)
     assert answer.status_code == 200, (answer.status_code, answer.text[:500])
     return answer.json()
 
 
 def register_burst(system, numbers, answers):
-    session = requests.Session()
+    session = system.session()
     for n in numbers:
         # Every tenth petitioner comes twice: repeats must be counted once each, too.
         body = petition(n - n % 10 if n % 10 == 1 else n, region_code=REGION)
@@ -98,7 +98,7 @@ def test_statistics_equal_the_event_stores_after_sigkill(fault_system):
     assert rows == (registered, accepted, assigned)
     assert stats["accepted"] == accepted
     assert stats["repeats"] == BURST // 10 and stats["persons"] == BURST  # 人次: one each
-    repeats = requests.get(system.url("/api/stats/repeats"), params={"from": "2026-11-01", "to": "2026-11-30", "region": REGION},
+    repeats = system.session().get(system.url("/api/stats/repeats"), params={"from": "2026-11-01", "to": "2026-11-30", "region": REGION},
                            timeout=10).json()
     assert repeats["totals"]["persons"] == BURST - BURST // 10  # distinct petitioners
 
@@ -148,7 +148,7 @@ def summary_when_up(system, restart: bool):
 
 def _try_summary(system):
     try:
-        answer = requests.get(system.url(f"/api/stats/summary?from=2026-11-01&to=2026-11-30&region={REGION}"),
+        answer = system.session().get(system.url(f"/api/stats/summary?from=2026-11-01&to=2026-11-30&region={REGION}"),
                               timeout=5)
         if answer.status_code != 200:
             print("summary:", answer.status_code, answer.text[:300])

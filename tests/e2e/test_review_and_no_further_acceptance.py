@@ -1,17 +1,16 @@
 """The statutory lifecycle over HTTP with every service a real process: a petition through reply,
 review (复查) and re-review (复核), refused on a fourth attempt (不再受理, A36); a repeat within the
 handling limit; who did each step; the notices; an accusation the accused unit never sees."""
-import requests
 
 from tests.support import REPLY, petition
 
-CLERK = {"X-User-Id": "clerk-zhang"}
+CLERK = {"user": "clerk-zhang"}  # as the administrator, so that the course runs whole
 REVIEW_OPINION = {"findings": "原处理意见认定事实清楚。", "result": "维持原处理意见。",
                   "legal_basis": "《信访工作条例》第三十五条", "remedy": "可自收到之日起30日内请求复核。"}
 
 
 def call(system, method, path, body=None, status=200, headers=None):
-    answer = requests.request(method, system.url(path), json=body, timeout=30, headers=headers or CLERK)
+    answer = system.session(**(headers or CLERK)).request(method, system.url(path), json=body, timeout=30)
     assert answer.status_code == status, f"{method} {path}: {answer.status_code} {answer.text[:400]}"
     return answer.json()
 
@@ -115,11 +114,14 @@ def test_an_accusation_never_reaches_nor_shows_to_the_accused_unit(system):
     assignment = assignment_of(system, accusation["id"])
     assert assignment["unit"] == "etkqq-jiwei" and assignment["accused_unit"] == accused
 
-    as_accused = {**CLERK, "X-Unit-Id": accused}
-    get(system, f"/api/petitions/{accusation['id']}", 404, as_accused)
-    get(system, f"/api/petitions/{accusation['id']}/notices", 404, as_accused)
+    # A unit's people read no petitions at all, only the assignments their unit handles; the accused
+    # unit learns not even that this one exists.
+    as_accused = {"role": "unit_handler", "user": "ziranziyuan-wang", "unit": accused}
+    get(system, f"/api/petitions/{accusation['id']}", 403, as_accused)
+    get(system, f"/api/petitions/{accusation['id']}/notices", 403, as_accused)
     get(system, f"/api/assignments/{assignment['id']}", 404, as_accused)
-    get(system, f"/api/assignments/{assignment['id']}", headers={**CLERK, "X-Unit-Id": "etkqq-jiwei"})
+    get(system, f"/api/assignments/{assignment['id']}", headers={"role": "unit_handler", "user": "jiwei-liu",
+                                                                  "unit": "etkqq-jiwei"})
 
     # Objected within 5 working days; the bureau will not move it to the accused unit, but moves it on.
     path = f"/api/assignments/{assignment['id']}"
@@ -127,7 +129,7 @@ def test_an_accusation_never_reaches_nor_shows_to_the_accused_unit(system):
     post(system, path + "/objection/decision", {"upheld": True, "unit": accused, "comment": "改派"}, 409)
     moved = post(system, path + "/objection/decision", {"upheld": True, "unit": "etkqq-xinfangju",
                                                         "comment": "改由旗信访局转上级纪委"},
-                 headers={"X-User-Id": "bureau-chief-li"})
+                 headers={"user": "bureau-chief-li"})
     assert moved["unit"] == "etkqq-xinfangju" and moved["moves"][0]["from"] == "etkqq-jiwei"
     assert [e["actor"] for e in moved["history"] if e["type"] == "rerouted"] == ["bureau-chief-li"]
 

@@ -37,7 +37,6 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
-import requests
 
 from dispatch.application import assignment_id_for
 from dispatch.published import translate as dispatch_language
@@ -59,7 +58,7 @@ FIRST_PETITIONS = 200
 REPEAT_PETITIONS = 30  # besides the three of the matter that becomes a backlog case
 WORKERS = 12
 ROOT = Path(__file__).resolve().parents[2]
-CLERK = {"X-User-Id": "stats-sim-clerk"}
+CLERK = {"user": "stats-sim-clerk"}
 UNITS = json.loads((REFERENCE / "units.json").read_text(encoding="utf-8"))
 
 # Where petitions come from: the reference data's codes and villages nobody lists; nearly a third of
@@ -240,11 +239,11 @@ class Api:
         self.calls: Counter = Counter()
 
     def call(self, method: str, path: str, body=None, expect=(200, 201)):
-        session = getattr(self.local, "session", None) or requests.Session()
+        session = getattr(self.local, "session", None) or self.system.session(**CLERK)
         self.local.session = session
         began = time.monotonic()
         for _ in range(3):
-            answer = session.request(method, self.system.url(path), json=body, headers=CLERK, timeout=60)
+            answer = session.request(method, self.system.url(path), json=body, timeout=60)
             if answer.status_code != 503:
                 break
             time.sleep(1)
@@ -551,7 +550,7 @@ def compare(api: Api, facts: recompute.Facts, scenario: Scenario, label: str) ->
     first, last = scenario.current
     for by in ("channel", "category", "matter_type", "region"):
         for region in AREAS:
-            response = requests.get(api.system.url(f"/api/stats/volume?from={first}&to={last}&region={region}"
+            response = api.system.session().get(api.system.url(f"/api/stats/volume?from={first}&to={last}&region={region}"
                                                    f"&granularity=month&by={by}"), timeout=60)
             if response.status_code == 400 and by == "matter_type":
                 notes.append("volume by matter_type is not offered by the API")

@@ -88,10 +88,37 @@ function regionName(code) {
 }
 
 // -- the API ----------------------------------------------------------------------------------
+// The access token (issued by `./run token issue`): kept for this browser tab only, never in the URL.
+const TOKEN_KEY = "xinfang.token";
+
+function takeTokenFromLink() {
+  // A link may carry it once in the fragment (never sent to the server); it is removed at once.
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.get("token")) {
+    sessionStorage.setItem(TOKEN_KEY, fragment.get("token"));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+}
+
+function askForToken(message) {
+  const form = document.getElementById("signin");
+  form.hidden = false;
+  document.getElementById("signin-message").textContent = message;
+  document.getElementById("token").focus();
+}
+
 async function api(path, params = {}) {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v !== null));
-  const answer = await fetch(`${path}${String(query) ? "?" + query : ""}`, {headers: {Accept: "application/json"}});
+  const headers = {Accept: "application/json"};
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const answer = await fetch(`${path}${String(query) ? "?" + query : ""}`, {headers});
   const body = await answer.json().catch(() => ({}));
+  if (answer.status === 401) {
+    askForToken(token ? "访问令牌无效或已吊销，请重新输入" : "请输入访问令牌");
+    throw new Error("需要有效的访问令牌");
+  }
+  if (answer.status === 403) throw new Error("当前令牌的角色无权查看统计数据");
   if (!answer.ok) {
     const fields = body.errors ? Object.entries(body.errors).map(([k, v]) => `${k}: ${[].concat(v).join("；")}`) : [];
     throw new Error(fields.join("，") || body.message || `HTTP ${answer.status}`);
@@ -280,7 +307,24 @@ async function run() {
   }
 }
 
+async function signIn(event) {
+  event.preventDefault();
+  const field = document.getElementById("token");
+  sessionStorage.setItem(TOKEN_KEY, field.value.trim());
+  field.value = "";
+  document.getElementById("signin").hidden = true;
+  referenceProblem = "";
+  try {
+    await loadReference();
+  } catch (error) {
+    referenceProblem = `参考数据加载失败：${error.message}`;
+  }
+  await run();
+}
+
 async function start() {
+  takeTokenFromLink();
+  document.getElementById("signin").addEventListener("submit", signIn);
   const params = new URLSearchParams(location.search);
   const initial = {...quickPeriod("year"), ...Object.fromEntries(params)};
   for (const name of ["from", "to", "region"]) document.getElementById(name).value = initial[name] || "";
