@@ -43,24 +43,35 @@ class PostgresKeyStore:
         self.pool = ConnectionPool(conninfo, min_size=1, max_size=max_connections,
                                    kwargs={"autocommit": True}, open=True, name="vault")
 
+    def _with_connection(self, work):
+        """Once more on a fresh connection when the pooled one died with the database's restart (the
+        pool drops a broken connection as it comes back); each statement here is safe to repeat."""
+        try:
+            with self.pool.connection() as conn:
+                return work(conn)
+        except psycopg.OperationalError:
+            with self.pool.connection() as conn:
+                return work(conn)
+
     def key(self, ref: str, create: bool = False) -> bytes | None:
-        with self.pool.connection() as conn:
+        def find(conn):
             row = conn.execute(f"SELECT wrapped FROM {TABLE} WHERE ref = %s", (ref,)).fetchone()
             if row is None and create:
                 # Two registrations of one person at once: one key wins, both use it.
                 conn.execute(f"INSERT INTO {TABLE} (ref, wrapped) VALUES (%s, %s) ON CONFLICT (ref) DO NOTHING",
                              (ref, self.ring.encrypt(new_data_key())))
                 row = conn.execute(f"SELECT wrapped FROM {TABLE} WHERE ref = %s", (ref,)).fetchone()
+            return row
+        row = self._with_connection(find)
         return self.ring.decrypt(bytes(row[0])) if row else None
 
     def erase(self, ref: str, created_before: datetime | None = None) -> bool:
-        with self.pool.connection() as conn:
+        def delete(conn):
             if created_before is None:
-                deleted = conn.execute(f"DELETE FROM {TABLE} WHERE ref = %s", (ref,))
-            else:
-                deleted = conn.execute(f"DELETE FROM {TABLE} WHERE ref = %s AND created_at < %s",
-                                       (ref, created_before))
-            return deleted.rowcount > 0
+                return conn.execute(f"DELETE FROM {TABLE} WHERE ref = %s", (ref,)).rowcount > 0
+            return conn.execute(f"DELETE FROM {TABLE} WHERE ref = %s AND created_at < %s",
+                                (ref, created_before)).rowcount > 0
+        return self._with_connection(delete)
 
     def close(self) -> None:
         self.pool.close()
