@@ -9,6 +9,9 @@ from pathlib import Path
 import eventlet
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
+import psycopg
+from amqp.exceptions import AMQPError
+from kombu.exceptions import KombuError
 from marshmallow import ValidationError
 from nameko.exceptions import RemoteError
 from nameko.rpc import RpcProxy
@@ -112,6 +115,18 @@ def _id(value: str) -> str:
         raise errors.NotFound(f"no such id: {value[:64]}") from None
 
 
+def _unavailable(message: str) -> Response:
+    # The command may still run when the service comes back: retrying is safe (an Idempotency-Key
+    # registers once; a repeated command meets a 409).
+    response = _json(503, {"message": message})
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+# Failures of the broker or the database on the way, not of the request: a client retries them.
+BROKER_OR_DATABASE_AWAY = (KombuError, AMQPError, ConnectionError, psycopg.OperationalError)
+
+
 def endpoint(method):
     """The one place where failures become HTTP answers. (Importing WIRE_ERRORS registers them, so
     that the services' refusals arrive here as these exceptions, not as RemoteError.)"""
@@ -119,24 +134,23 @@ def endpoint(method):
     assert method.__name__ not in PUBLIC
     @wraps(method)
     def wrapper(self, request, *args, **kwargs):
-        person = self.door.admit(request)
-        if person is None:
-            response = _json(401, {"message": "a valid access token is required (Authorization: Bearer …)"})
-            response.headers["WWW-Authenticate"] = 'Bearer realm="xinfang"'
-            return response
-        if not may_call(person, method.__name__):
-            return _json(403, {"message": f"the role {person.role} may not do this"})
-        request.environ[PRINCIPAL] = person
         try:
+            person = self.door.admit(request)
+            if person is None:
+                response = _json(401, {"message": "a valid access token is required (Authorization: Bearer …)"})
+                response.headers["WWW-Authenticate"] = 'Bearer realm="xinfang"'
+                return response
+            if not may_call(person, method.__name__):
+                return _json(403, {"message": f"the role {person.role} may not do this"})
+            request.environ[PRINCIPAL] = person
             with eventlet.Timeout(TIMEOUT, ServiceUnavailable):
                 return method(self, request, *args, **kwargs)
         except ServiceUnavailable:
-            # The command may still run when the service comes back: retrying is safe (an
-            # Idempotency-Key registers once; a repeated command meets a 409).
             log.warning("%s: no answer within %ss", method.__name__, TIMEOUT)
-            response = _json(503, {"message": "a service did not answer in time; try again"})
-            response.headers["Retry-After"] = "5"
-            return response
+            return _unavailable("a service did not answer in time; try again")
+        except (errors.Unavailable, *BROKER_OR_DATABASE_AWAY) as exc:
+            log.warning("%s: %s", method.__name__, type(exc).__name__)
+            return _unavailable("the database or the message broker is not reachable just now; try again")
         except BadBody as exc:
             return _json(400, {"errors": {"_body": [str(exc)]}})
         except ValidationError as exc:
@@ -236,6 +250,21 @@ class GatewayService(Observable):
         command = _wire(_body(request, c.AcceptanceSchema))
         return _json(200, schema(c.PetitionSchema).dump(
             self.intake.decide_acceptance(petition_id, actor=actor(request), **command)))
+
+    @http("POST", "/api/petitions/<string:petition_id>/erasure")
+    @endpoint
+    def erase_petitioner(self, request, petition_id):
+        """Crypto-shredding: the person who lodged this petition is erased from all their petitions."""
+        petition_id = _id(petition_id)
+        command = _body(request, c.ErasureCommandSchema)
+        return _json(200, schema(c.ErasureSchema).dump(
+            self.intake.erase_petitioner(petition_id=petition_id, actor=actor(request), **command)))
+
+    @http("GET", "/api/erasures")
+    @endpoint
+    def erasures(self, request):
+        q = schema(c.ErasureQuerySchema).load(request.args.to_dict())
+        return _json(200, schema(c.ErasureListSchema).dump({"erasures": self.intake.erasures(q["after"], q["limit"])}))
 
     @http("GET", "/api/assignments/<string:assignment_id>")
     @endpoint

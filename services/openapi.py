@@ -144,6 +144,11 @@ OPERATIONS = [
     ("post", "/api/bulletins/{id}/corrections", "Correct a published bulletin: its figures compiled again as a new "
      "version, with the reason and what changed; earlier versions stay readable", c.CorrectionSchema, None, "200",
      c.BulletinSchema),
+    ("post", "/api/petitions/{id}/erasure", "Erase the petitioner (PIPL Art. 47): their data key is deleted, so "
+     "their name, ID number, phone and texts read as erased in every petition they lodged; statistics stay",
+     c.ErasureCommandSchema, None, "200", c.ErasureSchema),
+    ("get", "/api/erasures", "Every erasure ordered, oldest first, with who ordered it and when", None,
+     c.ErasureQuerySchema, "200", c.ErasureListSchema),
     ("get", "/api/audit", "Who did what and when (审计), for the administrator: a petition's trail with its "
      "assignment, mediation, backlog case and supervisions; or any record's, person's or request's", None,
      c.AuditQuerySchema, "200", c.AuditTrailSchema),

@@ -149,6 +149,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     **{name: frozenset({_R.ANALYST}) for name in ("compile_bulletin", "publish_bulletin", "correct_bulletin")},
     # operations: dead letters and the audit trail are the administrator's alone
     "dead_letters": frozenset(), "resubmit_dead_letter": frozenset(), "audit": frozenset(),
+    # erasure of a petitioner's personal data (PIPL Art. 47): the administrator's alone, and audited
+    "erase_petitioner": frozenset(), "erasures": frozenset(),
     "whoami": frozenset(Role),
 }
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 import functools
 import time
 
-from eventsourcing.persistence import RecordConflictError
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError, RecordConflictError
 from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import rpc
 
 from shared import errors, metrics
 from shared.actors import acting_as, current_principal
 
-# Callers get these four back as instances, whatever the context's own subclass was.
-WIRE_ERRORS = (errors.NotFound, errors.Conflict, errors.InvalidCommand, errors.Forbidden)
+# Callers get these five back as instances, whatever the context's own subclass was.
+WIRE_ERRORS = (errors.NotFound, errors.Conflict, errors.InvalidCommand, errors.Forbidden, errors.Unavailable)
 for _wire_error in WIRE_ERRORS:
     deserialize_to_instance(_wire_error)
 
@@ -55,6 +56,11 @@ def command(name: str):
             except errors.Forbidden as exc:
                 outcome = "forbidden"
                 raise errors.Forbidden(str(exc)) from None
+            except (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                # The database is away (restarting, unreachable): the caller may retry; the message
+                # names the failure's kind only, never its text (it may quote a statement's values).
+                outcome = "unavailable"
+                raise errors.Unavailable(f"the database did not answer ({type(exc).__name__}); try again") from None
             except Exception:
                 outcome = "error"
                 raise

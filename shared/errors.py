@@ -1,7 +1,7 @@
 """The three ways a command can be refused; every context's own errors derive from one of them.
 
 The gateway maps them to HTTP in one place: NotFound → 404, Conflict → 409, InvalidCommand → 400,
-Forbidden → 403.
+Forbidden → 403; and Unavailable (the database or the broker is away for a moment) → 503.
 """
 
 
@@ -40,3 +40,8 @@ class Rejected(Exception):
     def __init__(self, reason: str, errors: dict | None = None):
         super().__init__(reason)
         self.reason, self.errors = reason, errors or {}
+
+
+class Unavailable(Exception):
+    """A dependency (the database, the broker) did not answer: not the command's fault, and retrying
+    it later is safe (commands tolerate re-execution, STACK.md trap 13)."""

@@ -8,6 +8,7 @@ from dispatch.domain import RATINGS
 from dispatch.joint_handling import AGENCIES
 from dispatch.opinion import OUTCOMES, REQUIRED_ELEMENTS, REQUIRED_SIGNERS
 from dispatch import review
+from intake.erasure import GROUNDS as ERASURE_GROUNDS
 from intake.domain import DECISIONS, DISPATCH_MODES, LEGAL_ROUTES, MATTER_TYPES
 from mediation.domain import PARTY_ROLES
 from ownership.domain import CHECKS, LEADER_LEVELS, MEETINGS
@@ -1070,3 +1071,31 @@ class AuditEntrySchema(Schema):
 class AuditTrailSchema(Schema):
     subject = fields.String(required=True)
     entries = fields.List(fields.Nested(AuditEntrySchema), required=True)
+
+
+class ErasureCommandSchema(Schema):
+    """Erase the petitioner of this petition (PIPL Art. 47, crypto-shredding, decision 0019)."""
+    ground = Text(load_default="request", validate=validate.OneOf(ERASURE_GROUNDS))
+
+
+class ErasureRecordSchema(Schema):
+    petitioner_ref = fields.String(required=True, metadata={"description": "the person's pseudonym, never the person"})
+    petition_id = fields.String(allow_none=True)
+    ground = fields.String(required=True)
+    position = fields.Integer()
+    by = fields.String(required=True)
+    at = fields.String(required=True)
+
+
+class ErasureSchema(ErasureRecordSchema):
+    times = fields.Integer(metadata={"description": "how many times this person's erasure was ordered"})
+    key_deleted = fields.Boolean(metadata={"description": "false when an earlier erasure deleted it already"})
+
+
+class ErasureQuerySchema(Schema):
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0), strict=False)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500), strict=False)
+
+
+class ErasureListSchema(Schema):
+    erasures = fields.List(fields.Nested(ErasureRecordSchema), required=True)

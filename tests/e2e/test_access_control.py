@@ -173,3 +173,21 @@ def test_roles_without_case_work_cannot_read_petitions_or_assignments(system, ro
     session = system.session(role)
     assert session.get(system.url(f"/api/petitions/{uuid.uuid4()}"), timeout=30).status_code == 403
     assert session.get(system.url(f"/api/assignments/{uuid.uuid4()}"), timeout=30).status_code == 403
+
+
+def test_the_administrator_erases_a_petitioner_over_http_and_the_erasure_is_listed(system):
+    clerk = system.session("clerk", "clerk-access")
+    body = petition(8804, region_code="150623")
+    created = _ok(clerk.post(system.url("/api/petitions"), json=body, timeout=30), 201)
+    path = system.url(f"/api/petitions/{created['id']}/erasure")
+    assert clerk.post(path, json={"ground": "request"}, timeout=30).status_code == 403
+    admin = system.session("administrator", "admin-sun")
+    refused = admin.post(path, json={"ground": "because"}, timeout=30)
+    assert refused.status_code == 400 and "ground" in refused.json()["errors"]
+    erased = _ok(admin.post(path, json={"ground": "request"}, timeout=30))
+    assert (erased["by"], erased["ground"], erased["key_deleted"]) == ("admin-sun", "request", True)
+    shown = _ok(clerk.get(system.url(f"/api/petitions/{created['id']}"), timeout=30))
+    assert shown["petitioner"]["name"] == "（已删除）" and body["petitioner"]["name"] not in str(shown)
+    listed = _ok(admin.get(system.url("/api/erasures"), timeout=30))["erasures"]
+    assert {"petition_id": created["id"], "by": "admin-sun", "ground": "request"}.items() <= listed[-1].items()
+    assert body["petitioner"]["id_number"] not in str(listed)
