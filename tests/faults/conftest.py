@@ -87,8 +87,7 @@ class FaultSystem(System):
                      if v > restarts_before.get(k, 0)}
         result = {"scenario": scenario, "injected": injected,
                   "load": {"petitions registered": len(ledger.registered), "accepted": len(ledger.accepted),
-                           "agency events confirmed": len(ledger.published), "client retries": ledger.retries,
-                           "500s retried": ledger.gateway_500},
+                           "agency events confirmed": len(ledger.published), "client retries": ledger.retries},
                   "restarted by the policy": restarted, "recovered in s": round(time.monotonic() - fault_at, 1),
                   "records lost": 0, "applied twice": 0, "totals after": counts, **extra}
         self.results.append(result)

@@ -34,7 +34,6 @@ class Ledger:
     accepted: set[str] = field(default_factory=set)  # petition ids whose acceptance was answered 2xx
     published: list[dict] = field(default_factory=list)  # agency CloudEvents the broker confirmed
     retries: int = 0  # requests or publishes tried again after a failure
-    gateway_500: int = 0  # 500s answered while the broker or the database was away (retried)
     failures: list = field(default_factory=list)  # answers that were neither 2xx nor retryable
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -43,7 +42,6 @@ class Ledger:
         self.accepted |= other.accepted
         self.published += other.published
         self.retries += other.retries
-        self.gateway_500 += other.gateway_500
         self.failures += other.failures
 
 
@@ -106,13 +104,9 @@ class Workload:
         while time.monotonic() < self.deadline:
             try:
                 answer = session.request(method, self.system.url(path), timeout=30, **kwargs)
-                if answer.status_code == 500:
-                    # A broker or database the system cannot reach comes back as a 500 (the gateway's
-                    # RPC proxy, a service's OperationalError), where a 503 is meant: refused, not
-                    # acknowledged; a client retries it as such, and the ledger counts it.
-                    with self.ledger.lock:
-                        self.ledger.gateway_500 += 1
-                elif answer.status_code not in RETRYABLE:
+                # A broker or database the system cannot reach is a 503 (retried); a 500 is a defect,
+                # returned to the scenario, which then fails on it.
+                if answer.status_code not in RETRYABLE:
                     return answer
             except requests.RequestException:
                 pass
