@@ -30,23 +30,34 @@ def petition_id_for(source: str, event_id: str) -> UUID:
 
 
 class AgencyEvent(Aggregate):
+    """`parties` (names, phones) and `texts` (a work order's title and content, a summary: free text
+    that names people) are sealed with the key `data_ref` names (intake/personal.py); `masked_parties`
+    is what may be shown or published of them. Records stored before `texts` existed hold the texts
+    in `facts` and no `data_ref` (read as stored)."""
+
     @event("Received")
     def __init__(self, agency: str, source: str, event_id: str, type: str, region_code: str | None,
-                 occurred_at: datetime, facts: dict, parties: list[dict], petition_id: UUID | None):
+                 occurred_at: datetime, facts: dict, parties: list[dict], petition_id: UUID | None,
+                 texts: dict | None = None, masked_parties: list[dict] | None = None, data_ref: str | None = None):
         self.agency, self.source, self.event_id, self.type = agency, source, event_id, type
         self.region_code = region_code
         self.occurred_at = occurred_at
         self.facts = facts
+        self.texts = texts or {}
         self.parties = parties
+        self.masked_parties = masked_parties
         self.petition_id = petition_id
+        self.data_ref = data_ref
 
     @classmethod
     def receive(cls, agency: str, source: str, event_id: str, type: str, region_code: str | None,
-                occurred_at: datetime, facts: dict, parties: list[dict],
-                petition_id: UUID | None = None) -> AgencyEvent:
+                occurred_at: datetime, facts: dict, parties: list[dict], petition_id: UUID | None = None,
+                texts: dict | None = None, masked_parties: list[dict] | None = None,
+                data_ref: str | None = None) -> AgencyEvent:
         return cls._create(cls.Received, id=agency_event_id(source, event_id), agency=agency,
                            source=source, event_id=event_id, type=type, region_code=region_code,
-                           occurred_at=occurred_at, facts=facts, parties=parties, petition_id=petition_id)
+                           occurred_at=occurred_at, facts=facts, parties=parties, petition_id=petition_id,
+                           texts=texts or {}, masked_parties=masked_parties, data_ref=data_ref)
 
     @property
     def mediation_layer(self) -> str | None:

@@ -9,18 +9,21 @@ from eventsourcing.persistence import RecordConflictError
 from intake.agency import AGENCY_TYPES, AgencyEvent, agency_event_id, petition_id_for
 from shared.dead_letters import KeepsDeadLetters
 from shared.errors import Rejected
-from shared.privacy import pseudonym
+from shared.privacy import mask_name, mask_phone, pseudonym
 
 # Where each event type keeps its moment, its identifying number and its non-personal facts.
 MOMENT = {"work_order.created": "received_at", "alert.received": "received_at",
           "alert.transferred": "received_at", "case.filed": "filed_at", "mediation.referred": "referred_at",
           "judicial_confirmation.decided": "decided_at"}
-FACTS = {"work_order.created": ("order_no", "category", "title", "content", "transfer_to_petition"),
+FACTS = {"work_order.created": ("order_no", "category", "transfer_to_petition"),
          "alert.received": ("alert_no", "category"),
-         "alert.transferred": ("alert_no", "category", "summary"),
+         "alert.transferred": ("alert_no", "category"),
          "case.filed": ("case_no", "case_type", "cause"),
-         "mediation.referred": ("case_no", "summary"),
+         "mediation.referred": ("case_no",),
          "judicial_confirmation.decided": ("mediation_id", "confirmed")}
+# Free text that may name people and carry their numbers: sealed with the parties (decision 0023).
+TEXTS = {"work_order.created": ("title", "content"), "alert.transferred": ("summary",),
+         "mediation.referred": ("summary",)}
 UNNAMED_CALLER = "12345来电人（未留姓名）"
 
 
@@ -77,7 +80,19 @@ class AgencyIntake(KeepsDeadLetters):
             agency=agency, source=event["source"], event_id=event["id"], type=kind,
             region_code=data.get("region_code"), occurred_at=data[MOMENT[kind]],
             facts={k: data[k] for k in FACTS[kind] if data.get(k) is not None}, parties=parties,
+            texts={k: data[k] for k in TEXTS.get(kind, ()) if data.get(k) is not None},
+            masked_parties=[{"name": mask_name(p.get("name")), "phone": mask_phone(p.get("phone"))} for p in parties],
+            data_ref=self._agency_data_ref(event),
             petition_id=petition_id_for(event["source"], event["id"]) if transfer else None)
+
+    def _agency_data_ref(self, event: dict) -> str:
+        """Whose key seals the record's parties and texts: a 12345 caller's own (the pseudonym their
+        petition has, so erasing the petitioner erases the work order's record too); otherwise the
+        record's own key, as for an anonymous caller."""
+        caller = event["data"].get("caller") or {}
+        if event["type"] == "work_order.created" and (caller.get("name") or caller.get("phone")):
+            return self.petitioner_ref({"name": caller.get("name") or UNNAMED_CALLER, "phone": caller.get("phone")})
+        return pseudonym(self.pseudonym_key, "agency", event["source"], event["id"])
 
     def _petition_from_work_order(self, petition_id: UUID, event: dict, indexes: dict | None = None) -> tuple:
         data = event["data"]

@@ -16,6 +16,7 @@ from intake.repeats import STAGE_OF, MatterIndex
 from shared.application import ContextApplication
 from shared.clock import Clock, SystemClock, beijing_date, moment, when
 from shared.errors import NotFound
+from shared.file_access import RecordsReads
 from shared.privacy import pseudonym
 from shared.sealing import SealingMapper
 from shared.shredding import PersonalDataVault
@@ -27,7 +28,7 @@ class PetitionNotFound(NotFound):
     pass
 
 
-class IntakeApplication(AgencyIntake, Erasing, ContextApplication):
+class IntakeApplication(AgencyIntake, Erasing, RecordsReads, ContextApplication):
     name = "intake"
 
     def __init__(self, env=None, *, pseudonym_key: bytes, clock: Clock | None = None,
@@ -35,6 +36,7 @@ class IntakeApplication(AgencyIntake, Erasing, ContextApplication):
                  units: UnitDirectory | None = None, personal_data: PersonalDataVault | None = None):
         # Before the Application builds its mapper: the mapper seals personal fields with it.
         self.personal_data = personal_data
+        self.seals_dead_letters = personal_data is not None  # refused messages' originals sealed (0023)
         super().__init__(env)
         self.units = units
         self.agency_categories = agency_categories or {}
@@ -132,12 +134,19 @@ class IntakeApplication(AgencyIntake, Erasing, ContextApplication):
             raise PetitionNotFound(f"no petition {petition_id}")
         return petition
 
+    def read_petition(self, petition_id: UUID, view: str, acting_unit: str | None = None) -> Petition:
+        """The petition as a person reads it (`view`: "petition", "notices"): the read is recorded
+        before anything of it is shown, and only once the reader may see it (decision 0023)."""
+        petition = self.get_petition(petition_id, acting_unit)
+        self.record_read(petition.id, view, petition.id)
+        return petition
+
     def matter_of(self, petition: Petition) -> MatterIndex:
         return self.repository.get(MatterIndex.create_id(petition.petitioner_ref, petition.category,
                                                          petition.region_code))
 
-    def notices(self, petition_id: UUID, acting_unit: str | None = None) -> list:
-        petition = self.get_petition(petition_id, acting_unit)
+    def notices(self, petition_id: UUID, acting_unit: str | None = None, petition: Petition | None = None) -> list:
+        petition = petition or self.get_petition(petition_id, acting_unit)
         issuer = self.units.name(self.units.bureau(petition.region_code)) if self.units else "信访工作机构"
         return [n.document(petition.petitioner["name"]) for n in notices.notices(petition, issuer)]
 

@@ -7,7 +7,9 @@ matter type, dates, the pseudonym, how many representatives — is not.
 """
 from __future__ import annotations
 
+from intake.agency import AgencyEvent
 from intake.domain import Petition
+from shared.dead_letters import DeadLetter
 from shared.sealing import SealRule
 from shared.shredding import ERASED_TEXT
 
@@ -18,5 +20,13 @@ PETITION = SealRule(ref="petitioner_ref",
                             "subject": ERASED_TEXT, "content": ERASED_TEXT},
                     each=("representatives",))
 
+# Other agencies' events (decision 0023): a 12345 caller's or a 110/court party's name and phone, and
+# the free text, under the caller's key (the one their petition has) or the record's own.
+AGENCY_EVENT = SealRule(ref="data_ref", fields={"parties": ERASED_PERSON, "texts": {}}, each=("parties",))
+
+# A refused message's clear original, under a key of the letter's own, deleted once it is resubmitted.
+DEAD_LETTER = SealRule(ref="data_ref", fields={"original": None})
+
 # The registration event and the petition's snapshots (should petitions ever be snapshotted).
-SEALED = {Petition.Registered: PETITION, Petition: PETITION}
+SEALED = {Petition.Registered: PETITION, Petition: PETITION, AgencyEvent.Received: AGENCY_EVENT,
+          DeadLetter.Recorded: DEAD_LETTER}

@@ -10,6 +10,7 @@ from intake.domain import Petition
 from intake.erasure import Erasure
 from intake.repeats import MatterIndex
 from shared.feed import translator
+from shared.file_access import FileAccess
 from shared.dead_letters import DeadLetter
 from shared.parking import PARKING_TRANSLATIONS
 from shared.privacy import mask_name, mask_phone
@@ -47,6 +48,11 @@ def _progressed(e) -> tuple[str, dict]:
 
 
 
+def _read(e: FileAccess.Read) -> tuple[str, dict]:
+    # Who read which petition, in which view: the reader is the envelope's actor (decision 0023).
+    return "petition.personal_data_read", {"petition_id": str(e.petition_id), "record_id": str(e.record_id),
+                                           "view": e.view, "role": e.role, "unit": e.unit}
+
 
 PUBLIC_FACTS = ("order_no", "alert_no", "case_no", "category", "case_type", "mediation_id", "confirmed",
                 "transfer_to_petition")
@@ -62,7 +68,9 @@ def _agency_event(e: AgencyEvent.Received) -> tuple[str, dict]:
         "facts": {k: v for k, v in e.facts.items() if k in PUBLIC_FACTS},
         "petition_id": str(e.petition_id) if e.petition_id else None,
         "mediation_layer": layer,
-        "parties": [{"name": mask_name(p.get("name")), "phone": mask_phone(p.get("phone"))} for p in e.parties]}
+        # Masked when recorded; a record from before then had its parties in clear (not sealed).
+        "parties": getattr(e, "masked_parties", None) if getattr(e, "masked_parties", None) is not None else
+        [{"name": mask_name(p.get("name")), "phone": mask_phone(p.get("phone"))} for p in e.parties]}
 
 
 translate = translator({
@@ -75,6 +83,7 @@ translate = translator({
     MatterIndex.PetitionAdded: None,
     MatterIndex.StageReached: None,
     AgencyEvent.Received: _agency_event,
+    FileAccess.Read: _read,
     # An erasure changes nothing others hold (they have the pseudonym only); it is audited here.
     Erasure.Ordered: None,
     Erasure.OrderedAgain: None,

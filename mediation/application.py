@@ -15,6 +15,7 @@ from shared.application import ContextApplication
 from shared.clock import Clock, SystemClock, moment, when
 from shared.dead_letters import KeepsDeadLetters
 from shared.errors import DomainError, NotFound, Rejected
+from shared.file_access import RecordsReads
 from shared.workdays import WorkingDayCalendar
 
 # A petition diverted to mediation by the clerk starts at the people's mediation committee [L].
@@ -33,7 +34,7 @@ def mediation_id_for(origin: str, ref: str) -> UUID:
     return uuid5(NAMESPACE_URL, f"xinfang:mediation:{origin}:{ref}")
 
 
-class MediationApplication(KeepsDeadLetters, ContextApplication):
+class MediationApplication(KeepsDeadLetters, RecordsReads, ContextApplication):
     name = "mediation"
 
     def __init__(self, env=None, *, pool: MediatorPool, clock: Clock | None = None,
@@ -56,6 +57,13 @@ class MediationApplication(KeepsDeadLetters, ContextApplication):
             raise MediationNotFound(f"no mediation {mediation_id}") from None
         if not isinstance(mediation, Mediation):
             raise MediationNotFound(f"no mediation {mediation_id}")
+        return mediation
+
+    def read_mediation(self, mediation_id: UUID, view: str = "mediation") -> Mediation:
+        """The mediation as a person reads it (its parties' names and masked numbers): the read is
+        recorded first (decision 0023)."""
+        mediation = self.get_mediation(mediation_id)
+        self.record_read(mediation.id, view, mediation.petition_id)
         return mediation
 
     def history(self, mediation_id: UUID) -> list:
@@ -181,6 +189,6 @@ class MediationApplication(KeepsDeadLetters, ContextApplication):
         return mediation
 
     def notices(self, mediation_id: UUID) -> list[dict]:
-        mediation = self.get_mediation(mediation_id)
+        mediation = self.read_mediation(mediation_id, "notices")  # the agreement names the parties
         issuer = self.unit_name(mediation.region_code)
         return [n.document("各方当事人") for n in notices.notices(mediation, issuer)]

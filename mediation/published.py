@@ -6,6 +6,7 @@ from __future__ import annotations
 from mediation.domain import Mediation
 from shared.dead_letters import DeadLetter
 from shared.feed import translator
+from shared.file_access import FileAccess
 from shared.parking import PARKING_TRANSLATIONS
 
 
@@ -70,6 +71,13 @@ def _hearing(e) -> tuple[str, dict]:
                                       "held_on": e.held_on.isoformat()}
 
 
+def _read(e: FileAccess.Read) -> tuple[str, dict]:
+    # Who read which mediation's parties, in which view: the reader is the envelope's actor (decision 0023).
+    return "mediation.personal_data_read", {
+        "mediation_id": str(e.record_id), "petition_id": str(e.petition_id) if e.petition_id else None,
+        "record_id": str(e.record_id), "view": e.view, "role": e.role, "unit": e.unit}
+
+
 translate = translator({
     Mediation.Opened: _opened,
     Mediation.PartyAdded: None,  # personal data: stays in mediation
@@ -83,6 +91,7 @@ translate = translator({
     Mediation.Failed: _failed,
     Mediation.ConfirmationApplied: _applied,
     Mediation.ConfirmationDecided: _decided,
+    FileAccess.Read: _read,
     DeadLetter.Recorded: None,
     DeadLetter.Resolved: None,
     **PARKING_TRANSLATIONS,

@@ -19,6 +19,9 @@ from datetime import datetime
 from shared.envelope import correlation_id, source_service
 
 MAX_LIMIT = 1000
+# A read of a person's file (decision 0023): the entry's record is the one read (`record_id`), not
+# the read's own aggregate, so a petition's or a mediation's trail lists who read it.
+READ = ".personal_data_read"
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ def entry(source: str, envelope: dict) -> AuditEntry | None:
         service = source
     return AuditEntry(service=service or source, position=position, at=at.isoformat(),
                       type=str(envelope.get("type") or "?"), actor=_text(envelope.get("actor")) or "system",
-                      aggregate_id=_text(envelope.get("subject")) or "", petition_id=_text(data.get("petition_id")),
+                      aggregate_id=_text(data.get("record_id") if _is_read(envelope) else envelope.get("subject")) or "",
+                      petition_id=_text(data.get("petition_id")),
                       correlation_id=correlation_id(envelope))
 
 
@@ -66,10 +70,14 @@ def links(envelope: dict) -> list[tuple[str, str]]:
     names, and the assignment intake links to a petition (petition.assignment_linked)."""
     data = envelope.get("data") if isinstance(envelope.get("data"), dict) else {}
     petition = _text(data.get("petition_id"))
-    if petition is None:
-        return []
+    if petition is None or _is_read(envelope):
+        return []  # a read names its record and petition itself: no link row per read
     pairs = {(_text(envelope.get("subject")), petition), (_text(data.get("assignment_id")), petition)}
     return sorted((record, petition) for record, petition in pairs if record and record != petition)
+
+
+def _is_read(envelope: dict) -> bool:
+    return str(envelope.get("type") or "").endswith(READ)
 
 
 def bounded_limit(limit) -> int:

@@ -56,7 +56,7 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
     @command("get_petition")
     def get_petition(self, petition_id, acting_unit=None):
         app = self.context.app
-        petition = app.get_petition(UUID(petition_id), acting_unit)
+        petition = app.read_petition(UUID(petition_id), "petition", acting_unit)
         return petition_view(petition, app.history(petition.id), app.matter_of(petition))
 
     @command_rpc
@@ -65,8 +65,8 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
         """The petition's notices, and what dispatch needs to add its own (the addressee's name
         goes no further than that call)."""
         app = self.context.app
-        petition = app.get_petition(UUID(petition_id), acting_unit)
-        return {"notices": app.notices(petition.id, acting_unit), "addressee": petition.petitioner["name"],
+        petition = app.read_petition(UUID(petition_id), "notices", acting_unit)
+        return {"notices": app.notices(petition.id, acting_unit, petition), "addressee": petition.petitioner["name"],
                 "assignment_id": str(petition.assignment_id) if petition.assignment_id else None}
 
     @command_rpc

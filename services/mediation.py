@@ -55,7 +55,7 @@ class MediationService(DeadLetterEndpoints, Publishing, Following, Observable):
     @command_rpc
     @command("get_mediation")
     def get_mediation(self, mediation_id):
-        return self._view(self.context.app.get_mediation(UUID(mediation_id)))
+        return self._view(self.context.app.read_mediation(UUID(mediation_id)))
 
     @command_rpc
     @command("notices")

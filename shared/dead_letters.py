@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import RecordConflictError
 
 from shared.errors import Conflict, InvalidCommand, NotFound, Rejected
+from shared.privacy import mask_in_bytes
 
 KEPT_BODY_BYTES = 64 * 1024  # the broker's dead-letter queue keeps the whole body
 
@@ -32,26 +33,40 @@ def dead_letter_id(exchange: str, body: bytes) -> UUID:
 
 
 class DeadLetter(Aggregate):
+    """`body`: the refused message with ID numbers and mobiles masked (mask_in_bytes), never clear.
+    `original`: the clear text, kept only where the application seals it with a key of the letter's
+    own (`data_ref`, intake's vault) so that it can be resubmitted; None elsewhere (decision 0023)."""
+
     @event("Recorded")
     def __init__(self, exchange: str, routing_key: str, content_type: str | None, reason: str,
-                 errors: dict, body: str, body_bytes: int, sha256: str):
+                 errors: dict, body: str, body_bytes: int, sha256: str, original: str | None = None,
+                 data_ref: str | None = None):
         self.exchange, self.routing_key, self.content_type = exchange, routing_key, content_type
         self.reason, self.errors = reason, errors
         self.body, self.body_bytes, self.sha256 = body, body_bytes, sha256
+        self.original, self.data_ref = original, data_ref
         self.resolved = False
 
     @classmethod
     def record(cls, exchange: str, routing_key: str, content_type: str | None, body: bytes,
-               reason: str, errors: dict) -> DeadLetter:
-        return cls._create(cls.Recorded, id=dead_letter_id(exchange, body), exchange=exchange,
+               reason: str, errors: dict, sealed: bool = False) -> DeadLetter:
+        letter_id = dead_letter_id(exchange, body)
+        kept = body[:KEPT_BODY_BYTES]
+        masked = mask_in_bytes(kept)
+        original = kept.decode("utf-8", "replace") if sealed and masked != kept else None
+        return cls._create(cls.Recorded, id=letter_id, exchange=exchange,
                            routing_key=routing_key, content_type=content_type, reason=reason,
-                           errors=errors, body=body[:KEPT_BODY_BYTES].decode("utf-8", "replace"),
-                           body_bytes=len(body), sha256=hashlib.sha256(body).hexdigest())
+                           errors=errors, body=masked.decode("utf-8", "replace"),
+                           body_bytes=len(body), sha256=hashlib.sha256(body).hexdigest(), original=original,
+                           data_ref=f"dead-letter:{letter_id}" if original is not None else None)
 
     @property
     def complete_body(self) -> bytes | None:
-        """The original bytes, when they were kept whole and were text."""
-        raw = self.body.encode("utf-8")
+        """The original bytes, when they were kept whole and were text: the sealed original, or the
+        masked copy where masking changed nothing. None once the original is shredded, or where it
+        was not kept (a body with ID numbers or mobiles at a service without a vault)."""
+        text = getattr(self, "original", None)
+        raw = (text if isinstance(text, str) else self.body).encode("utf-8")
         return raw if len(raw) == self.body_bytes and hashlib.sha256(raw).hexdigest() == self.sha256 else None
 
     def resolve(self, by: str) -> None:
@@ -68,6 +83,10 @@ class KeepsDeadLetters:
     """Mixed into an Application that consumes other systems' messages. `receive_inbound(sender,
     event)` is the application's own handling of a validated message."""
 
+    # True where the application seals dead letters' originals (intake/personal.py): then a letter
+    # whose body carried ID numbers or mobiles can still be resubmitted.
+    seals_dead_letters = False
+
     def receive_inbound(self, sender: str, event: dict):
         raise NotImplementedError
 
@@ -79,7 +98,7 @@ class KeepsDeadLetters:
 
     def record_dead_letter(self, exchange: str, routing_key: str, content_type: str | None, body: bytes,
                            reason: str, errors: dict) -> DeadLetter:
-        letter = DeadLetter.record(exchange, routing_key, content_type, body, reason, errors)
+        letter = DeadLetter.record(exchange, routing_key, content_type, body, reason, errors, self.seals_dead_letters)
         try:
             self.save(letter)
         except RecordConflictError:
@@ -104,10 +123,12 @@ class KeepsDeadLetters:
     def resubmit_dead_letter(self, letter_id: UUID, parse: Callable, by: str):
         """Processes a dead letter's original message again, as if it had just arrived."""
         letter = self.get_dead_letter(letter_id)
+        if letter.resolved:  # before the body: a resolved letter's original is shredded
+            raise AlreadyResolved("this dead letter has already been re-submitted successfully")
         body = letter.complete_body
         if body is None:
-            raise InvalidCommand("the original body was not kept whole; ask the sender to send it again",
-                                 {"_schema": ["body not kept"]})
+            raise InvalidCommand("the original body was not kept whole (or held personal data, which is "
+                                 "kept masked only); ask the sender to send it again", {"_schema": ["body not kept"]})
         try:
             sender, event = parse(letter.exchange, letter.routing_key, body, letter.content_type)
         except Rejected as still:
@@ -116,4 +137,11 @@ class KeepsDeadLetters:
         letter.resolve(by)
         received = self.receive_inbound(sender, event)
         self.save(letter)
+        self.shred_original(letter)
         return received
+
+    def shred_original(self, letter: DeadLetter) -> None:
+        """A resolved letter's clear original is needed no more: its key is deleted (where sealed)."""
+        vault = getattr(self, "personal_data", None)
+        if vault is not None and getattr(letter, "data_ref", None):
+            vault.erase(letter.data_ref)

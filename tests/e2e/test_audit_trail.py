@@ -39,8 +39,13 @@ def test_who_did_what_to_a_petition_in_order(system):
     registered = post(clerk_wang, system, "/api/petitions", body, 201)
     post(clerk_li, system, f"/api/petitions/{registered['id']}/acceptance",
          {"decision": "accepted", "reason": "属于受理范围", "decided_at": "2026-11-05T10:00:00+08:00"})
-    view = system.wait_until(lambda: (p := get(clerk_li, system, f"/api/petitions/{registered['id']}"))
-                             ["assignment_id"] and p, timeout=20)
+    petition_reads = []  # each GET of the petition by clerk-li, to be found on the trail
+
+    def read_petition():
+        petition_reads.append(1)
+        return get(clerk_li, system, f"/api/petitions/{registered['id']}")
+
+    view = system.wait_until(lambda: (p := read_petition())["assignment_id"] and p, timeout=20)
     assignment = get(clerk_li, system, f"/api/assignments/{view['assignment_id']}")
     handler = system.session(role="unit_handler", user="handler-zhao", unit=assignment["unit"])
     path = f"/api/assignments/{assignment['id']}"
@@ -50,13 +55,14 @@ def test_who_did_what_to_a_petition_in_order(system):
 
     def replied():
         trail = audit(system, registered["id"])
-        return any(e["type"] == "assignment.replied" for e in trail) and trail
+        read = sum(e["type"] == "petition.personal_data_read" for e in trail)
+        return any(e["type"] == "assignment.replied" for e in trail) and read == len(petition_reads) and trail
 
     trail = system.wait_until(replied, timeout=20)
 
     # In the order it happened, each step under the person who took it; what the services did in
     # consequence (the assignment created, the limits watched) under "system".
-    people = [(e["type"], e["actor"]) for e in trail if e["actor"] != "system"]
+    people = [(e["type"], e["actor"]) for e in trail if e["actor"] != "system" and not e["type"].endswith("_read")]
     assert people[:4] == [("petition.registered", "clerk-wang"), ("petition.acceptance_decided", "clerk-li"),
                           ("assignment.signed", "handler-zhao"), ("assignment.reply_drafted", "handler-zhao")]
     assert ("assignment.replied", "reviewer-qian") in people[4:]
@@ -72,6 +78,12 @@ def test_who_did_what_to_a_petition_in_order(system):
     assert all(set(e) == {"service", "position", "at", "type", "actor", "aggregate_id", "petition_id",
                           "correlation_id"} for e in trail)
 
+    # Every read of the petitioner's data by a person is on the trail too (scenario 14, decision 0023):
+    # clerk-li's reads of the petition while waiting for its assignment; none by the system.
+    reads = [e for e in trail if e["type"] == "petition.personal_data_read"]
+    assert reads and {(e["actor"], e["aggregate_id"], e["petition_id"]) for e in reads} == {
+        ("clerk-li", registered["id"], registered["id"])}
+
     # Ids, types, actors and times only: nothing of the petitioner or of the texts.
     text = json.dumps(trail, ensure_ascii=False)
     for personal in (body["petitioner"]["name"], body["petitioner"]["id_number"], body["petitioner"]["phone"],
@@ -80,6 +92,7 @@ def test_who_did_what_to_a_petition_in_order(system):
 
     # The same trail read by record and by person; and a bounded page of it.
     by_assignment = audit(system, assignment["id"])
+    assert [e["type"] for e in audit(system, "clerk-li")][:1] == ["petition.acceptance_decided"]
     assert [e["type"] for e in by_assignment] == [e["type"] for e in trail if e["aggregate_id"] == assignment["id"]]
     assert [e["type"] for e in audit(system, "handler-zhao")] == ["assignment.signed", "assignment.reply_drafted"]
     assert audit(system, registered["id"], limit=2) == trail[:2]
@@ -89,6 +102,13 @@ def test_who_did_what_to_a_petition_in_order(system):
     answer = admin.get(system.url("/api/audit"), params={"subject": registered["id"]}, timeout=TIMEOUT)
     assert answer.status_code == 200, answer.text
     assert answer.json() == {"subject": registered["id"], "entries": trail}
+
+    # A read of the notices (they carry the name) by another person, and by an inspector, each listed.
+    inspector = system.session(role="inspector", user="inspector-sun")
+    assert inspector.get(system.url(f"/api/petitions/{registered['id']}/notices"), timeout=TIMEOUT).ok
+    listed = system.wait_until(lambda: [(e["actor"], e["service"]) for e in audit(system, "inspector-sun")
+                                        if e["type"] == "petition.personal_data_read"], timeout=20)
+    assert listed == [("inspector-sun", "intake")]
     for role in ("clerk", "supervisor", "analyst", "inspector"):
         assert system.session(role=role).get(system.url("/api/audit"), params={"subject": registered["id"]},
                                              timeout=TIMEOUT).status_code == 403

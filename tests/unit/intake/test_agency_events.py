@@ -11,6 +11,7 @@ from intake.published import translate
 from shared.clock import BEIJING, FixedClock
 from shared.errors import Conflict, InvalidCommand, Rejected
 from shared.feed import NotificationFeed
+from shared.shredding import MemoryKeyStore, PersonalDataVault
 
 ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=BEIJING)
@@ -20,7 +21,8 @@ CALLER = {"name": "市民某某", "phone": "13800001234"}
 @pytest.fixture
 def app():
     return IntakeApplication(ENV, pseudonym_key=b"k", clock=FixedClock(datetime(2026, 11, 23, tzinfo=BEIJING)),
-                             agency_categories={"劳动保障": "labour_dispute"})
+                             agency_categories={"劳动保障": "labour_dispute"},
+                             personal_data=PersonalDataVault(MemoryKeyStore()))
 
 
 def work_order(n=1, transfer=True, **data):
@@ -136,3 +138,45 @@ def test_a_batch_is_recorded_in_one_save_with_repeats_linked_inside_it(app):
     with pytest.raises(RecordConflictError):  # recorded before: the consumer then goes one by one
         app.receive_inbound_batch([("hotline12345", work_order(23)), ("hotline12345", first)])
     assert app.receive_agency_event("hotline12345", work_order(23)) is not None  # the batch saved nothing
+
+
+def stored(app) -> bytes:
+    import zlib
+    return b"".join(zlib.decompress(app.mapper.cipher.decrypt(n.state)) if app.mapper.cipher else n.state
+                    for n in app.recorder.select_notifications(start=1, limit=1000))
+
+
+def test_callers_and_parties_and_free_text_are_sealed_in_the_stored_record_and_shown_masked(app):
+    # Decision 0023: sealed like a petitioner's fields, under the caller's key (the one their petition has).
+    record = app.receive_agency_event("hotline12345", work_order(11, content="请回电13800001234"))
+    kept = stored(app)
+    for secret in (CALLER["name"], CALLER["phone"], "拖欠工资", "请回电"):
+        assert secret.encode() not in kept and json.dumps(secret).encode() not in kept, secret
+    again = app.repository.get(record.id)
+    assert again.parties == [CALLER] and again.texts["content"] == "请回电13800001234"
+    assert again.data_ref == app.get_petition(record.petition_id).petitioner_ref
+    envelopes, _ = NotificationFeed("intake", app, translate).read(0, 10)
+    [received] = [e for e in envelopes if e["type"] == "agency_event.received"]
+    assert received["data"]["parties"] == [{"name": "市***", "phone": "138****1234"}]
+    app.erase_petitioner(record.petition_id)  # the caller erased: their agency record with them
+    assert app.repository.get(record.id).parties[0]["phone"] is None
+
+
+def test_a_dead_letters_body_is_kept_masked_and_its_original_sealed_until_resubmitted(app):
+    body = json.dumps(work_order(12), default=str).encode()
+    letter = app.record_dead_letter("hotline12345.events", "work_order.created", "application/json", body,
+                                    "unsupported_content_type", {})
+    assert CALLER["phone"].encode() not in stored(app) and "138****1234" in letter.body
+    assert app.get_dead_letter(letter.id).complete_body == body  # the sealed original opens
+    app.resubmit_dead_letter(letter.id, lambda *a: ("hotline12345", work_order(12)), by="值班员")
+    assert app.get_dead_letter(letter.id).complete_body is None  # shredded once resolved
+
+
+def test_without_a_vault_a_body_with_personal_data_is_kept_masked_only_and_not_resubmittable():
+    plain = IntakeApplication(ENV, pseudonym_key=b"k", agency_categories={"劳动保障": "labour_dispute"})
+    body = json.dumps(work_order(13), default=str).encode()
+    letter = plain.record_dead_letter("hotline12345.events", "work_order.created", "application/json", body,
+                                      "unsupported_content_type", {})
+    assert letter.original is None and CALLER["phone"] not in letter.body
+    with pytest.raises(InvalidCommand, match="kept masked"):
+        plain.resubmit_dead_letter(letter.id, lambda *a: ("hotline12345", work_order(13)), by="值班员")

@@ -765,3 +765,18 @@ def test_every_event_records_who_did_it(app):
     for mediation in (from_110.id, mediation_id_for("petition", str(petition_id))):
         assert [e.actor for e in app.history(mediation)] == [SYSTEM]
     assert {e["actor"] for e in published(app)} == {"调解员额尔敦", "法官某", SYSTEM}
+
+
+def test_a_persons_read_of_a_mediation_or_its_notices_is_recorded_the_systems_is_not(app):
+    # Decision 0023: the parties' names are shown, so each read by a person is on the audit trail.
+    from shared.access import Principal, Role
+
+    mediation_id = opened(app)
+    app.read_mediation(mediation_id)  # the system's own read
+    with acting_as(None, Principal("clerk-qian", Role.CLERK)):
+        app.read_mediation(mediation_id)
+        app.notices(mediation_id)
+    envelopes, _ = NotificationFeed("mediation", app, translate).read(0, 100)
+    reads = [(e["actor"], e["data"]["view"], e["data"]["mediation_id"]) for e in envelopes
+             if e["type"] == "mediation.personal_data_read"]
+    assert reads == [("clerk-qian", "mediation", str(mediation_id)), ("clerk-qian", "notices", str(mediation_id))]

@@ -83,6 +83,16 @@ def test_links_tie_a_record_to_the_petition_it_names():
     assert audit.links(COURSE[0][1]) == []  # a petition is its own
 
 
+def test_a_read_of_personal_data_is_on_the_trail_of_the_record_read_and_adds_no_link():
+    read = envelope("mediation", 9, "mediation.personal_data_read", str(uuid.UUID(int=0xC1)), 20, "clerk-qian", {
+        "mediation_id": MEDIATION, "petition_id": PETITION, "record_id": MEDIATION, "view": "notices",
+        "role": "clerk", "unit": None}, "req-9")
+    entry = audit.entry("mediation", read)
+    assert (entry.type, entry.actor, entry.aggregate_id, entry.petition_id) == (
+        "mediation.personal_data_read", "clerk-qian", MEDIATION, PETITION)
+    assert audit.links(read) == []
+
+
 @pytest.mark.parametrize("asked, answered", [(0, 1), (-5, 1), (50, 50), (10**6, audit.MAX_LIMIT)])
 def test_the_limit_is_bounded(asked, answered):
     assert audit.bounded_limit(asked) == answered
