@@ -19,6 +19,7 @@ from nameko.extensions import DependencyProvider
 
 from shared import metrics
 from shared.errors import Rejected
+from shared.privacy import mask_in_bytes
 
 log = logging.getLogger(__name__)
 
@@ -242,8 +243,9 @@ class DeadLetterPublisher:
     def publish(self, delivery: Delivery, rejected: Rejected) -> None:
         for attempt in (1, 2):
             try:
+                # Masked: the queue is read by operators and outlives any erasure (decision 0023).
                 self._ensure().publish(
-                    delivery.body, routing_key=delivery.routing_key, serializer=None,
+                    mask_in_bytes(delivery.body), routing_key=delivery.routing_key, serializer=None,
                     content_type=delivery.content_type or "application/octet-stream", content_encoding="binary",
                     delivery_mode=2, headers={
                         "x-reason": rejected.reason, "x-errors": errors_header(rejected.errors),
