@@ -118,7 +118,7 @@ def test_bad_messages_are_dead_lettered_with_their_reason_and_good_ones_still_fl
 
 def test_resubmitting_a_message_that_is_still_wrong_is_refused_with_its_reason(system):
     publish(system, "police110.events", "alert.received", b'{"specversion": "0.3"}')
-    letters = system.wait_until(lambda: [letter for letter in requests.get(
+    letters = system.wait_until(lambda: [letter for letter in system.session().get(
         system.url("/api/dead-letters?limit=200"), timeout=30).json()["items"]
         if letter["exchange"] == "police110.events"], timeout=20)
     answer = system.session().post(system.url(f"/api/dead-letters/{letters[0]['id']}/resubmit"), json={"by": "值班员"},
@@ -140,7 +140,7 @@ def test_the_senders_encoding_and_compression_headers_are_not_applied_to_uncheck
                                 headers={"compression": "application/x-gzip"})
 
     def kept():
-        return {letter["body_bytes"]: letter["reason"] for letter in requests.get(
+        return {letter["body_bytes"]: letter["reason"] for letter in system.session().get(
             system.url("/api/dead-letters?limit=200"), timeout=30).json()["items"]}
 
     letters = system.wait_until(lambda: (k := kept()).get(len(gbk)) and k.get(len(bomb)) and k, timeout=20)
