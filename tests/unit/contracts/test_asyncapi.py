@@ -38,6 +38,7 @@ from ownership.application import OwnershipApplication
 from ownership.domain import CHECKS, MEETINGS, case_id_for
 from ownership.published import translate as ownership_translate
 from shared.contracts.agency import MEDIATION_INBOUND
+from shared.access import Principal, Role
 from shared.actors import SYSTEM, acting_as
 from shared.clock import BEIJING, FixedClock
 from shared.contracts.agency import (AGENCY_BY_EXCHANGE, AGENCY_EXCHANGES, CONTENT_TYPES, DEAD_LETTER_REASONS,
@@ -46,7 +47,8 @@ from shared.contracts.agency import (AGENCY_BY_EXCHANGE, AGENCY_EXCHANGES, CONTE
 from shared.envelope import source_service
 from shared.errors import Rejected
 from shared.feed import NotificationFeed
-from shared.inbound import DEAD_LETTER_QUEUE, Delivery, InboundConsumer, dead_letter_exchange, inbound_queue
+from shared.inbound import (DEAD_LETTER_QUEUE, DeadLetterPublisher, Delivery, InboundConsumer, dead_letter_exchange,
+                            inbound_queue)
 from shared.reference import load_reference
 from shared.units import Unit, UnitDirectory
 from shared.workdays import configured_calendar
@@ -329,6 +331,8 @@ def published() -> dict[str, list[dict]]:
     assert repeat.repeat_of == first.id and other.repeat_of is None
     with acting_as(STAFF):
         intake.decide_acceptance(first.id, "accepted", "属于受理范围")
+    with acting_as(STAFF, Principal(STAFF, Role.CLERK)):
+        intake.read_petition(first.id, "petition")  # a person's read is recorded and published
     intake.decide_acceptance(repeat.id, "not_accepted", "重复信访，已在办理")
     intake.decide_acceptance(other.id, "diverted", "应通过诉讼解决", route="litigation")
     intake.decide_acceptance(suggestion.id, "not_accepted", "建议已转有关部门参考")
@@ -455,6 +459,8 @@ def published() -> dict[str, list[dict]]:
         mediation.record_consent(diverted, party, True)
     with acting_as(STAFF):
         mediation.assign_mediator(diverted, MEDIATOR)
+    with acting_as(STAFF, Principal(STAFF, Role.CLERK)):
+        mediation.read_mediation(diverted, "mediation")
     clock.advance(days=1)
     mediation.hold_session(diverted, clock.now().date(), [p["name"] for p in MEDIATION_PARTIES]
                            + [MEDIATION_TEXT["session_attendee"]], MEDIATION_TEXT["session_notes"])
@@ -880,7 +886,8 @@ def test_the_dead_letter_channel_documents_what_intake_publishes(exchange, routi
     with pytest.raises(InboundRejected) as caught:
         parse_inbound(exchange, routing_key, body, content_type)
     consumer = InboundConsumer.__new__(InboundConsumer)  # only its dead-lettering, without a container
-    consumer._dead_letter_producer = producer = RecordingProducer()
+    consumer._dead_letters = DeadLetterPublisher("memory://")
+    consumer._dead_letters._producer = producer = RecordingProducer()
     consumer._dead_letter(Delivery(exchange, routing_key, body, content_type), caught.value)
     [(sent, properties)] = producer.published
     assert sent == body and properties["routing_key"] == routing_key and properties["delivery_mode"] == 2
