@@ -16,6 +16,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from shared import rpc_replies
 from shared.feed import NotificationFeed
 from shared.follower import Follower
+from shared import heartbeats
+from shared.heartbeats import heartbeat
 from shared.persistence import application_env, ensure_schema
 from shared.relay import Relay
 from shared.settings import Settings
@@ -23,6 +25,7 @@ from shared.settings import Settings
 log = logging.getLogger(__name__)
 
 rpc_replies.install()  # every service with a context: a lost RPC reply must not stop it (decision 0020)
+heartbeats.install()  # a link found dead by its heartbeats is dropped, not closed politely (forever)
 
 
 class RemoteSource:
@@ -84,7 +87,8 @@ class Context(DependencyProvider):
             self.feed = NotificationFeed(self.schema, self.app, self.translate)
             self.relay = Relay(self.feed, self.container.config["AMQP_URI"],
                                self.settings.postgres_conninfo(), self.schema,
-                               poll_interval=self.settings.relay_poll_interval)
+                               poll_interval=self.settings.relay_poll_interval,
+                               heartbeat=heartbeat(self.container.config))
             self.app.on_recorded.append(self.relay.wake.set)  # publish what was just stored, now
         for source in self.follows:
             self.followers[source] = Follower(self.container.service_name, source, self.app,

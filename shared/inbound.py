@@ -19,6 +19,7 @@ from nameko.extensions import DependencyProvider
 
 from shared import metrics
 from shared.errors import Rejected
+from shared.heartbeats import heartbeat, keep_alive
 from shared.privacy import mask_in_bytes
 
 log = logging.getLogger(__name__)
@@ -106,7 +107,9 @@ class InboundConsumer(DependencyProvider):
         backoff = 0.5
         while not self.stopped.is_set():
             try:
-                with Connection(self.container.config["AMQP_URI"], heartbeat=10) as connection:
+                # Heartbeats (checked below each second): a link that drops every packet is noticed.
+                with Connection(self.container.config["AMQP_URI"], heartbeat=heartbeat(self.container.config),
+                                connect_timeout=5) as connection:
                     connection.connect()
                     backoff = 0.5  # connected: the next failure starts from a short wait again
                     self._consume(connection)
@@ -128,7 +131,8 @@ class InboundConsumer(DependencyProvider):
         for queue in self.queues:
             queue(channel).declare()
             channel.basic_consume(queue=queue.name, callback=arrived.append, no_ack=False)
-        self._dead_letters = DeadLetterPublisher(self.container.config["AMQP_URI"])
+        self._dead_letters = DeadLetterPublisher(self.container.config["AMQP_URI"],
+                                                 heartbeat(self.container.config))
         try:
             while not self.stopped.is_set():
                 try:
@@ -235,8 +239,8 @@ class DeadLetterPublisher:
     dead-lettered until the broker parked it without its reason. Any failure closes it; the next
     publish opens a new one and tries once more, so a broker restart costs no dead letter."""
 
-    def __init__(self, amqp_uri: str, heartbeat: int = 10):
-        self.amqp_uri, self.heartbeat = amqp_uri, heartbeat
+    def __init__(self, amqp_uri: str, heartbeat: int = 10, confirm_timeout: float = 10.0):
+        self.amqp_uri, self.heartbeat, self.confirm_timeout = amqp_uri, heartbeat, confirm_timeout
         self._connection: Connection | None = None
         self._producer: Producer | None = None
 
@@ -249,7 +253,8 @@ class DeadLetterPublisher:
                     content_type=delivery.content_type or "application/octet-stream", content_encoding="binary",
                     delivery_mode=2, headers={
                         "x-reason": rejected.reason, "x-errors": errors_header(rejected.errors),
-                        "x-original-exchange": delivery.exchange, "x-original-routing-key": delivery.routing_key})
+                        "x-original-exchange": delivery.exchange, "x-original-routing-key": delivery.routing_key},
+                    confirm_timeout=self.confirm_timeout)  # a black-holed link must not hang the consumer
                 return
             except Exception as exc:
                 self.close()
@@ -272,7 +277,7 @@ class DeadLetterPublisher:
         if self._connection is None:
             return
         try:
-            self._connection.heartbeat_check()
+            keep_alive(self._connection)  # reads the broker's heartbeats too, or they never count
         except Exception as exc:  # gone: the next dead letter opens a new connection
             log.info("dead-letter publisher: %s: %s; reopened when next needed", type(exc).__name__, exc)
             self.close()

@@ -18,6 +18,7 @@ from psycopg import sql
 from shared import metrics
 from shared.confirms import Confirms
 from shared.feed import NotificationFeed
+from shared.heartbeats import keep_alive
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class PositionStore:
 class Relay:
     def __init__(self, feed: NotificationFeed, amqp_uri: str, conninfo: str, schema: str,
                  batch_size: int = 200, poll_interval: float = 0.2, confirm_timeout: float = 10.0,
-                 linger: float = 0.02):
+                 linger: float = 0.02, heartbeat: int = 10):
         self.feed = feed
         self.service = feed.service
         self.exchange = Exchange(f"{self.service}.events", type="topic", durable=True)
@@ -97,6 +98,7 @@ class Relay:
         self.confirm_timeout = confirm_timeout
         # After a wake-up, wait this long for more: a burst then costs one read and one confirm.
         self.linger = linger
+        self.heartbeat = heartbeat
         self.wake = threading.Event()
         self.stopped = threading.Event()
         self._connection: Connection | None = None
@@ -114,6 +116,7 @@ class Relay:
                     continue
                 metrics.RELAY_ACTIVE.labels(self.service).set(1)
                 if self.publish_pending() == 0:
+                    self._keep_alive()
                     woken = self.wake.wait(self.poll_interval)
                     self.wake.clear()
                     if woken:
@@ -169,12 +172,24 @@ class Relay:
 
     def _ensure_producer(self) -> tuple[Producer, Confirms]:
         if self._producer is None:
-            self._connection = Connection(self.amqp_uri, heartbeat=10, connect_timeout=5)
+            self._connection = Connection(self.amqp_uri, heartbeat=self.heartbeat, connect_timeout=5)
             channel = self._connection.channel()
             self._confirms = Confirms(channel)
             self._producer = Producer(channel, exchange=self.exchange, on_return=self._confirms.on_return)
             self.exchange(channel).declare()
         return self._producer, self._confirms
+
+    def _keep_alive(self) -> None:
+        """Heartbeats while idle. Without them the broker closed an idle relay's connection (the
+        next publish then failed once), and a link dropping every packet went unnoticed until a
+        confirm timed out. A dead connection is dropped; the next publish opens a new one."""
+        if self._connection is None:
+            return
+        try:
+            keep_alive(self._connection)
+        except Exception as exc:
+            log.info("relay %s: %s: %s; reconnecting at the next publish", self.service, type(exc).__name__, exc)
+            self._disconnect()
 
     def _disconnect(self) -> None:
         if self._connection is not None:

@@ -13,13 +13,16 @@ import json
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
 
 from shared.settings import Settings
 from tests.conftest import System
+from tests.faults.proxy import BlackHoleProxy
 from tests.faults.servers import PrivatePostgres, PrivateRabbit
 from tests.faults.workload import Ledger
 
@@ -32,14 +35,21 @@ RESULTS_FILE = ROOT / ".run" / "faults-last-run.json"
 
 
 class FaultSystem(System):
-    """A System (tests/conftest.py) on the private broker and database, under the restart policy."""
+    """A System (tests/conftest.py) on the private broker and database, under the restart policy.
 
-    def __init__(self, tmp: Path, rabbit: PrivateRabbit, postgres: PrivatePostgres, **settings):
-        super().__init__(tmp, AMQP_URI=rabbit.amqp_uri, POSTGRES_HOST="127.0.0.1", POSTGRES_PORT=str(postgres.port),
-                         **settings)
-        self.rabbit, self.postgres = rabbit, postgres
-        self.amqp_uri = rabbit.amqp_uri  # the node's default virtual host: the node is ours alone
-        self.settings = Settings(amqp_uri=rabbit.amqp_uri, postgres_host="127.0.0.1", postgres_port=str(postgres.port),
+    The services reach the broker through a BlackHoleProxy (tests/faults/proxy.py), which forwards
+    until a scenario black-holes the link; the tests' own clients (agencies' publishers, SQL) go
+    direct. `vhost`: a virtual host of its own on the node (a system started for one scenario
+    must not share queues with the suite's); the default one otherwise."""
+
+    def __init__(self, tmp: Path, rabbit: PrivateRabbit, postgres: PrivatePostgres, vhost: str = "", **settings):
+        direct = rabbit.amqp_uri + quote(vhost, safe="")
+        self.proxy = BlackHoleProxy(rabbit.port).start()
+        super().__init__(tmp, AMQP_URI=self.proxy.uri(direct), POSTGRES_HOST="127.0.0.1",
+                         POSTGRES_PORT=str(postgres.port), **settings)
+        self.rabbit, self.postgres, self.vhost = rabbit, postgres, vhost
+        self.amqp_uri = direct  # the tests' own publishers: the node is ours alone
+        self.settings = Settings(amqp_uri=direct, postgres_host="127.0.0.1", postgres_port=str(postgres.port),
                                  postgres_dbname=self.name, cipher_key=self.env["XINFANG_CIPHER_KEY"],
                                  pseudonym_key=self.env["XINFANG_PSEUDONYM_KEY"])
         self.ledger = Ledger()  # everything acknowledged over the whole suite: the checks are global
@@ -47,7 +57,12 @@ class FaultSystem(System):
         self.poisoned: set[str] = set()  # petitions whose acceptance a consumer failed on: parked, no assignment
 
     def provision(self):
-        return self  # the default virtual host exists; the first service creates the database
+        if self.vhost:  # the default virtual host exists; the first service creates the database
+            api, name = self.rabbit.api, quote(self.vhost, safe="")
+            requests.put(f"{api}/vhosts/{name}", timeout=10).raise_for_status()
+            requests.put(f"{api}/permissions/{name}/guest", timeout=10,
+                         json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        return self
 
     def start(self):
         super().start()
@@ -56,6 +71,7 @@ class FaultSystem(System):
 
     def stop(self):
         self.launcher.stop()  # the servers go with their own fixture
+        self.proxy.stop()
 
     def restarts(self) -> dict[str, int]:
         return dict(self.launcher.policy.restarts)
@@ -108,18 +124,35 @@ def servers():
 
 
 @pytest.fixture(scope="package")
-def fault_system(servers, tmp_path_factory):
+def fault_results():
+    """Every scenario's result, written for docs/reliability.md once the package is done."""
+    results = {"started in s": None, "scenarios": []}
+    yield results
+    if results["scenarios"]:
+        RESULTS_FILE.parent.mkdir(exist_ok=True)
+        RESULTS_FILE.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+
+
+@contextmanager
+def running_system(servers, tmp: Path, results: dict, **settings):
+    """A FaultSystem started on the private servers, stopped afterwards, its results kept."""
     rabbit, postgres = servers
     began = time.monotonic()
-    running = FaultSystem(tmp_path_factory.mktemp("faults"), rabbit, postgres, XINFANG_FAULT_POISON=POISON).start()
+    running = FaultSystem(tmp, rabbit, postgres, **settings).start()
     running.started_in = round(time.monotonic() - began, 1)
     try:
         yield running
     finally:
         running.stop()
-        if running.results:
-            RESULTS_FILE.parent.mkdir(exist_ok=True)
-            RESULTS_FILE.write_text(json.dumps({"started in s": running.started_in, "scenarios": running.results},
-                                               ensure_ascii=False, indent=1))
+        results["scenarios"] += running.results
         if os.environ.get("XINFANG_FAULTS_KEEP_LOGS"):
             print(f"logs: {running.launcher.log_dir}")
+
+
+@pytest.fixture(scope="package")
+def fault_system(servers, fault_results, tmp_path_factory):
+    """The system every scenario shares but those needing settings of their own."""
+    with running_system(servers, tmp_path_factory.mktemp("faults"), fault_results,
+                        XINFANG_FAULT_POISON=POISON) as running:
+        fault_results["started in s"] = running.started_in
+        yield running
