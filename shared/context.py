@@ -13,10 +13,9 @@ from kombu import Connection
 from nameko.extensions import DependencyProvider
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from shared import rpc_replies
+from shared import heartbeats, rpc_replies
 from shared.feed import NotificationFeed
 from shared.follower import Follower
-from shared import heartbeats
 from shared.heartbeats import heartbeat
 from shared.persistence import application_env, ensure_schema
 from shared.relay import Relay

@@ -8,8 +8,8 @@ request is not acknowledged: it stays in its durable queue (or goes back to it w
 connection), is delivered again once the broker is back and runs again (STACK.md trap 13: every
 command tolerates re-execution), and its caller, if it still waits, gets the answer then.
 
-`install()` patches nameko's RpcConsumer once, for every @rpc of the process; shared.endpoints,
-which every service imports, calls it.
+`install()` patches nameko's RpcConsumer once, for every @rpc of the process; shared.context,
+which every service with an event store imports, calls it.
 """
 from __future__ import annotations
 
