@@ -5,7 +5,11 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from shared.contracts import http as c
 
 ERRORS = {"400": "validation errors by field", "401": "no valid access token", "403": "the role or unit may not do this",
-          "404": "unknown id", "409": "the state forbids it"}
+          "404": "unknown id", "409": "the state forbids it",
+          # The gateway's answer when a service, the database or the broker does not answer in time:
+          # every operation can meet it, and a client retries after Retry-After (commands are idempotent).
+          "503": "a service, the database or the message broker did not answer in time; retry after "
+                 "Retry-After seconds"}
 
 # (method, path, summary, body schema, query schema, 2xx status, response schema)
 OPERATIONS = [

@@ -17,6 +17,7 @@ from supervision.ladder import LETTERS
 from supervision.listing import TARGETS
 from shared.access import Role
 from shared.contracts.reference import TargetsPolicySchema, UnitSchema
+from shared.due import MAX_SWEEP_DAYS
 from shared.mediation_layers import LAYERS
 from shared.privacy import id_number_is_valid
 from shared.reference import load_reference
@@ -218,10 +219,27 @@ class PreReviewSchema(Schema):
     decided_at = Moment()
 
 
-class ExpirySchema(Schema):
+# A sweep reads one day's list per day from `since` to `as_of`: ten thousand days took a worker longer
+# than the gateway waits (found by fuzzing). The sweep reads no further back than this (shared.due),
+# so an earlier `since` is refused rather than silently shortened.
+SWEEP_DAYS = MAX_SWEEP_DAYS
+
+
+class BoundedSweepSchema(Schema):
+    """A sweep as of a day, again from `since`, over at most five years."""
+
+    @validates_schema
+    def _bounded(self, data, **kwargs):
+        since = data.get("since")
+        if since and ((data.get("as_of") or date.today()) - since).days > SWEEP_DAYS:
+            raise ValidationError(f"at most {SWEEP_DAYS} days before as_of", "since")
+
+
+class ExpirySchema(BoundedSweepSchema):
     as_of = fields.Date(validate=_period_date, allow_none=True, metadata={"description": "default today"})
-    since = fields.Date(validate=_period_date, allow_none=True,
-                        metadata={"description": "sweep again from this day (days already swept are skipped)"})
+    since = fields.Date(validate=_period_date, allow_none=True, metadata={
+        "description": f"sweep again from this day (days already swept are skipped); at most {SWEEP_DAYS} "
+                       "days before as_of"})
 
 
 class ReviewRequestSchema(Schema):
@@ -406,9 +424,10 @@ class TerminationSchema(Schema):
     terminated_at = Moment()
 
 
-class SweepSchema(Schema):
+class SweepSchema(BoundedSweepSchema):
     as_of = fields.Date(validate=_period_date, allow_none=True, metadata={"description": "default today"})
-    since = fields.Date(validate=_period_date, allow_none=True)
+    since = fields.Date(validate=_period_date, allow_none=True, metadata={
+        "description": f"sweep again from this day; at most {SWEEP_DAYS} days before as_of"})
 
 
 # -- supervision (督查督办) ----------------------------------------------------------------------
