@@ -6,6 +6,7 @@ processed as if it had just arrived, and the dead letter is marked resolved.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -102,8 +103,42 @@ class KeepsDeadLetters:
         try:
             self.save(letter)
         except RecordConflictError:
+            self._remember(letter.id)
             return self.get_dead_letter(letter.id)  # the same bad message again: one dead letter
+        self._remember(letter.id)
         return letter
+
+    def record_dead_letters(self, refused: list[tuple]) -> None:
+        """Many refused messages (each as record_dead_letter's arguments) in one transaction, one
+        table lock: a flood of bad messages is recorded at the rate of batches, not of commits. The
+        same bad message twice in the batch is one dead letter. Raises RecordConflictError when one
+        was recorded before: the caller then records them one by one."""
+        letters: dict[UUID, DeadLetter] = {}
+        for exchange, routing_key, content_type, body, reason, errors in refused:
+            if dead_letter_id(exchange, body) in self._recorded_letters:
+                continue  # the same bad message again (a sender's retries): recorded already
+            letter = DeadLetter.record(exchange, routing_key, content_type, body, reason, errors,
+                                       self.seals_dead_letters)
+            letters.setdefault(letter.id, letter)
+        if letters:
+            self.save(*letters.values())
+        self._remember(*letters)
+
+    @property
+    def _recorded_letters(self) -> OrderedDict:
+        # Ids recorded lately by this process, so that repeats of a bad message do not make the whole
+        # batch conflict and fall back to one commit per message. Bounded; a miss costs only that.
+        if "_recent_letters" not in self.__dict__:
+            self.__dict__["_recent_letters"] = OrderedDict()
+        return self.__dict__["_recent_letters"]
+
+    def _remember(self, *letter_ids: UUID) -> None:
+        recent = self._recorded_letters
+        for letter_id in letter_ids:
+            recent[letter_id] = True
+            recent.move_to_end(letter_id)
+        while len(recent) > 10_000:
+            recent.popitem(last=False)
 
     def get_dead_letter(self, letter_id: UUID) -> DeadLetter:
         try:

@@ -163,7 +163,7 @@ class InboundConsumer(DependencyProvider):
 
     def _process(self, batch: list) -> None:
         app = self.context.app
-        accepted = []
+        accepted, refused = [], []
         for message in batch:
             try:
                 delivery = delivery_of(message)
@@ -171,16 +171,14 @@ class InboundConsumer(DependencyProvider):
                 self._retry_later(message, Delivery("?", "?", b"", None), exc)
                 continue
             try:
-                try:
-                    accepted.append((message, delivery, self.parse(delivery.exchange, delivery.routing_key,
-                                                                   delivery.body, delivery.content_type)))
-                    continue
-                except Rejected as rejected:
-                    self._keep(app, delivery, rejected)
+                accepted.append((message, delivery, self.parse(delivery.exchange, delivery.routing_key,
+                                                               delivery.body, delivery.content_type)))
+            except Rejected as rejected:
+                refused.append((message, delivery, rejected))
             except Exception as exc:
                 self._retry_later(message, delivery, exc)
-                continue
-            ack(message)
+        if refused:
+            self._keep_all(app, refused)
         if not accepted:
             return
         try:
@@ -207,6 +205,31 @@ class InboundConsumer(DependencyProvider):
             self._retry_later(message, delivery, exc)
             return
         ack(message)
+
+    def _keep_all(self, app, refused: list) -> None:
+        """The batch's refused messages: recorded in one transaction (group commit, as for the good
+        ones), then each dead-lettered on the broker and acknowledged; one by one when the batch
+        cannot be recorded whole (one of them was recorded before)."""
+        try:
+            app.record_dead_letters([(d.exchange, d.routing_key, d.content_type, d.body, r.reason, r.errors)
+                                     for _, d, r in refused])
+        except Exception:
+            for message, delivery, rejected in refused:
+                try:
+                    self._keep(app, delivery, rejected)
+                except Exception as exc:
+                    self._retry_later(message, delivery, exc)
+                    continue
+                ack(message)
+            return
+        for message, delivery, rejected in refused:
+            try:
+                self._dead_letter(delivery, rejected)
+            except Exception as exc:  # recorded already: the retry finds it recorded and sends it on
+                self._retry_later(message, delivery, exc)
+                continue
+            metrics.INBOUND_DEAD_LETTERS.labels(delivery.exchange, rejected.reason).inc()
+            ack(message)
 
     def _keep(self, app, delivery: Delivery, rejected: Rejected) -> None:
         # Recorded first (idempotent by content): a crash before the ack then costs at most a

@@ -13,7 +13,17 @@ import requests
 
 from services.gateway import GatewayService
 from shared.access import PERMISSIONS, Principal, Role, may_call
+from tests.conftest import System
 from tests.support import REPLY, petition
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    """A system of this module's own: what it sends (petitions, tokens, an erasure) must not reach the counts and lists
+    other modules check on the shared one."""
+    running = System(tmp_path_factory.mktemp("access")).start()
+    yield running
+    running.stop()
 
 ROLES = [role for role in Role]
 FILLERS = {"{id}": str(uuid.UUID(int=7)), "{leader}": "leader-nobody", "{agency}": "police110"}
@@ -84,7 +94,7 @@ def _accepted_assignment(system, clerk, n: int, **changes) -> dict:
 
 def test_a_unit_sees_and_acts_on_its_own_assignments_only(system):
     clerk = system.session("clerk", "clerk-access")
-    assignment = _accepted_assignment(system, clerk, 8801, region_code="150623")
+    assignment = _accepted_assignment(system, clerk, 8611, region_code="150623")
     path = system.url(f"/api/assignments/{assignment['id']}")
     own = system.session("unit_handler", "own-handler", assignment["unit"])
     other_unit = "etkqq-jiwei" if assignment["unit"] != "etkqq-jiwei" else "etkqq-xinfangju"
@@ -104,7 +114,7 @@ def test_a_unit_sees_and_acts_on_its_own_assignments_only(system):
 
 def test_only_discipline_inspection_reads_what_an_accusation_says(system):
     clerk = system.session("clerk", "clerk-access")
-    body = petition(8802, category="official_misconduct", matter_type="accusation", accused_unit="etkqq-ziranziyuan",
+    body = petition(8612, category="official_misconduct", matter_type="accusation", accused_unit="etkqq-ziranziyuan",
                     content="举报某干部收受好处费的具体经过")
     created = _ok(clerk.post(system.url("/api/petitions"), json=body, timeout=30), 201)
     path = system.url(f"/api/petitions/{created['id']}")
@@ -120,7 +130,7 @@ def test_only_discipline_inspection_reads_what_an_accusation_says(system):
 def test_a_leader_works_their_own_backlog_cases_only(system):
     clerk = system.session("clerk", "clerk-access")
     office = system.session("supervisor", "lianxiban-chen")
-    assignment = _accepted_assignment(system, clerk, 8803, region_code="150623")
+    assignment = _accepted_assignment(system, clerk, 8613, region_code="150623")
     case = _ok(office.post(system.url("/api/backlog-cases"), json={
         "petition_id": assignment["petition"]["id"], "reason": "多次重复信访，久拖未决", "region_code": "150623",
         "category": assignment["petition"]["category"]}, timeout=30), 201)
@@ -177,7 +187,7 @@ def test_roles_without_case_work_cannot_read_petitions_or_assignments(system, ro
 
 def test_the_administrator_erases_a_petitioner_over_http_and_the_erasure_is_listed(system):
     clerk = system.session("clerk", "clerk-access")
-    body = petition(8804, region_code="150623")
+    body = petition(8614, region_code="150623")
     created = _ok(clerk.post(system.url("/api/petitions"), json=body, timeout=30), 201)
     path = system.url(f"/api/petitions/{created['id']}/erasure")
     assert clerk.post(path, json={"ground": "request"}, timeout=30).status_code == 403

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections import Counter
 
+import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,17 @@ from kombu import Connection, Exchange
 
 from shared.contracts.agency import (AGENCY_EXCHANGES, JOINT_HANDLING_REPORTED, MAX_BODY, MAX_DEPTH,
                                      MEDIATION_INBOUND)
+from tests.conftest import System
 from tests.support import id_number
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory):
+    """A system of this module's own: what it sends (thousands of dead letters) must not reach the counts and lists
+    other modules check on the shared one."""
+    running = System(tmp_path_factory.mktemp("fuzz")).start()
+    yield running
+    running.stop()
 
 REGION = "659004"  # a county no other test counts: valid fuzzed events land only here
 WHEN = "2026-11-20T09:30:00+08:00"
