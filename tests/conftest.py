@@ -124,6 +124,17 @@ class System:
             time.sleep(interval)
 
 
+def system_of_its_own(name: str, **settings):
+    """A module's own system (`system = system_of_its_own("fuzz")` in the module), for tests whose
+    traffic must not reach the counts and lists other modules check on the shared one."""
+    @pytest.fixture(scope="module")
+    def own(tmp_path_factory):
+        running = System(tmp_path_factory.mktemp(name), **settings).start()
+        yield running
+        running.stop()
+    return own
+
+
 @pytest.fixture(scope="session")
 def system(tmp_path_factory):
     running = System(tmp_path_factory.mktemp("system")).start()

@@ -13,17 +13,12 @@ import requests
 
 from services.gateway import GatewayService
 from shared.access import PERMISSIONS, Principal, Role, may_call
-from tests.conftest import System
+from tests.conftest import system_of_its_own
 from tests.support import REPLY, petition
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    """A system of this module's own: what it sends (petitions, tokens, an erasure) must not reach the counts and lists
-    other modules check on the shared one."""
-    running = System(tmp_path_factory.mktemp("access")).start()
-    yield running
-    running.stop()
+# What this module sends (petitions, tokens, an erasure) must not reach what the other modules count.
+system = system_of_its_own("access")
 
 ROLES = [role for role in Role]
 FILLERS = {"{id}": str(uuid.UUID(int=7)), "{leader}": "leader-nobody", "{agency}": "police110"}

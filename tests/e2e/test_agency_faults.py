@@ -22,13 +22,12 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import quote
 
 import amqp
-import pytest
 import requests
 from kombu import Connection, Exchange
 
 from services.simulator import generate, publish as simulate
 from shared.contracts.agency import AGENCY_EXCHANGES, MEDIATION_INBOUND, REASONS
-from tests.conftest import RABBIT_API, System
+from tests.conftest import RABBIT_API, system_of_its_own
 
 BEIJING = timezone(timedelta(hours=8))
 AGENCY_TOPIC = "%AgencyEvent.Received"
@@ -47,11 +46,7 @@ MOMENT_OF = {"work_order.created": "received_at", "alert.received": "received_at
              "judicial_confirmation.decided": "decided_at"}
 
 
-@pytest.fixture(scope="module")
-def agency_system(tmp_path_factory):
-    running = System(tmp_path_factory.mktemp("agency-faults")).start()
-    yield running
-    running.stop()
+agency_system = system_of_its_own("agency-faults")
 
 
 # -- helpers ---------------------------------------------------------------------------------------

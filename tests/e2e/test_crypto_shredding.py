@@ -6,13 +6,12 @@ import subprocess
 import sys
 import zlib
 
-import pytest
 
 from shared.keyring import KeyRing
 from shared.privacy import pseudonym
 from shared.settings import new_key
 from shared.shredding import ERASED_TEXT
-from tests.conftest import System
+from tests.conftest import system_of_its_own
 from tests.support import REPLY, id_number, petition
 
 REGION = "150623"
@@ -152,11 +151,7 @@ def test_an_erased_petitioner_is_gone_everywhere_and_nothing_else_changes(system
     assert call(system, "GET", f"/api/petitions/{again['id']}")["petitioner"]["name"] == WANG["name"]
 
 
-@pytest.fixture(scope="module")
-def rotating(tmp_path_factory):
-    running = System(tmp_path_factory.mktemp("rotation")).start()
-    yield running
-    running.stop()
+rotating = system_of_its_own("rotation")
 
 
 def restart(system, **env) -> None:

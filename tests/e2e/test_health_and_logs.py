@@ -17,7 +17,7 @@ import pytest
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.conftest import RABBIT_API, System
+from tests.conftest import RABBIT_API, system_of_its_own
 from tests.support import petition
 
 pytestmark = pytest.mark.e2e
@@ -25,11 +25,7 @@ SERVICES = ("intake", "dispatch", "reporting", "mediation", "ownership", "superv
 WITH_DATABASE = tuple(s for s in SERVICES if s != "gateway")
 
 
-@pytest.fixture(scope="module")
-def own(tmp_path_factory):
-    running = System(tmp_path_factory.mktemp("health"), XINFANG_HEALTH_TIMEOUT="1").start()
-    yield running
-    running.stop()
+own = system_of_its_own("health", XINFANG_HEALTH_TIMEOUT="1")
 
 
 def probe(system, service, path):

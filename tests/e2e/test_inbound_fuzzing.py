@@ -16,7 +16,6 @@ import time
 import uuid
 from collections import Counter
 
-import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,17 +23,12 @@ from kombu import Connection, Exchange
 
 from shared.contracts.agency import (AGENCY_EXCHANGES, JOINT_HANDLING_REPORTED, MAX_BODY, MAX_DEPTH,
                                      MEDIATION_INBOUND)
-from tests.conftest import System
+from tests.conftest import system_of_its_own
 from tests.support import id_number
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory):
-    """A system of this module's own: what it sends (thousands of dead letters) must not reach the counts and lists
-    other modules check on the shared one."""
-    running = System(tmp_path_factory.mktemp("fuzz")).start()
-    yield running
-    running.stop()
+# What this module sends (thousands of dead letters) must not reach what the other modules count.
+system = system_of_its_own("fuzz")
 
 REGION = "659004"  # a county no other test counts: valid fuzzed events land only here
 WHEN = "2026-11-20T09:30:00+08:00"

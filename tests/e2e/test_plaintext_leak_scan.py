@@ -1,9 +1,10 @@
-"""Plaintext leak scan (RELIABILITY.md scenario 12, decision 0023): a thousand synthetic petitioners
+"""Plaintext leak scan (RELIABILITY.md scenario 12, decision 0023): synthetic petitioners (a thousand in the recorded run, 300 in CI)
 registered over HTTP, agency messages carrying callers' and parties' phones (some dead-lettered); then
 every table of every schema (raw, and with the application cipher undone), the broker's dead-letter
 queue, every service's log and every service's /metrics are searched for an ID number or a mobile in
 clear. The scan is first shown to catch a planted one."""
 import json
+import os
 import re
 import time
 import zlib
@@ -12,16 +13,17 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 import psycopg
-import pytest
 import requests
 
 from shared.keyring import KeyRing
-from tests.conftest import RABBIT_API, System
+from tests.conftest import RABBIT_API, system_of_its_own
 from tests.e2e.test_agency_bus import event, publish, publish_event
 from tests.e2e.test_crypto_shredding import every_table
 from tests.support import id_number, petition
 
-PETITIONERS = 1000
+# RELIABILITY.md scenario 12 asks for a thousand (XINFANG_LEAK_SCAN_PETITIONERS=1000, as in the run
+# recorded in docs/reliability.md); CI scans 300 to stay within its time.
+PETITIONERS = int(os.environ.get("XINFANG_LEAK_SCAN_PETITIONERS", "300"))
 REGION = "150623"
 ID_RE = re.compile(rb"(?<![0-9A-Za-z_-])[0-9]{17}[0-9Xx](?![0-9A-Za-z_-])")
 MOBILE_RE = re.compile(rb"(?<![0-9A-Za-z_-])1[3-9][0-9]{9}(?![0-9A-Za-z_-])")
@@ -37,11 +39,7 @@ def caller_phone(n: int) -> str:
     return f"15{7 + n % 3}{n:08d}"
 
 
-@pytest.fixture(scope="module")
-def scanned(tmp_path_factory):
-    running = System(tmp_path_factory.mktemp("leakscan")).start()
-    yield running
-    running.stop()
+scanned = system_of_its_own("leakscan")
 
 
 def register_all(system) -> tuple[set[str], float]:
@@ -158,7 +156,7 @@ def test_the_scan_catches_a_planted_clear_id_number_and_phone(scanned):
         (scanned.launcher.log_dir / "planted.log").unlink()
 
 
-def test_a_thousand_petitioners_leave_no_id_number_or_mobile_in_clear(scanned):
+def test_synthetic_petitioners_leave_no_id_number_or_mobile_in_clear(scanned):
     secrets, took = register_all(scanned)
     secrets |= agency_messages(scanned)
     print(f"registered {PETITIONERS} petitions in {took:.1f}s")

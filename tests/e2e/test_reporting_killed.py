@@ -9,22 +9,17 @@ import sys
 import threading
 import time
 
-import pytest
 import requests
 
-from tests.conftest import System
+from tests.conftest import system_of_its_own
 from tests.support import petition
 
 BURST = 200
 REGION = "110115"
 
 
-@pytest.fixture(scope="module")
-def fault_system(tmp_path_factory):
-    # Small batches: the rebuild below takes long enough to be cut short.
-    running = System(tmp_path_factory.mktemp("faults"), XINFANG_FOLLOWER_BATCH="4").start()
-    yield running
-    running.stop()
+# Small batches: the rebuild below takes long enough to be cut short.
+fault_system = system_of_its_own("faults", XINFANG_FOLLOWER_BATCH="4")
 
 
 def stored(system, schema, topic_suffix):

@@ -36,7 +36,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-import pytest
 
 from dispatch.application import assignment_id_for
 from dispatch.published import translate as dispatch_language
@@ -49,7 +48,7 @@ from ownership.published import translate as ownership_language
 from services import simulator
 from supervision.published import translate as supervision_language
 from tests import recompute
-from tests.conftest import System
+from tests.conftest import System, system_of_its_own
 from tests.recompute import BEIJING, year_earlier
 from tests.support import CATEGORIES, REFERENCE, REPLY, id_number
 
@@ -627,11 +626,7 @@ def coverage(facts: recompute.Facts, today: date) -> dict[str, int]:
 
 
 # -- the test ------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def stats_system(tmp_path_factory):
-    running = System(tmp_path_factory.mktemp("recomputation")).start()
-    yield running
-    running.stop()
+stats_system = system_of_its_own("recomputation")
 
 
 def test_statistics_equal_a_recomputation_over_the_event_stores_before_and_after_a_rebuild(stats_system):

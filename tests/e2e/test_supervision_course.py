@@ -1,20 +1,15 @@
 """Supervision over HTTP with every service a real process, on a system of its own (the scan's
 days are the system's, so no other test may scan them first): an assignment goes overdue, gets a
 warning and then a supervision letter, the unit answers, replies, and the watch closes."""
-import pytest
 
-from tests.conftest import System
 from supervision.domain import supervision_id_for
+from tests.conftest import system_of_its_own
 from tests.support import REPLY, petition
 
 OFFICE = {"user": "dubanke-zhou"}  # as the administrator, so that the course runs whole
 
 
-@pytest.fixture(scope="module")
-def quiet_system(tmp_path_factory):
-    running = System(tmp_path_factory.mktemp("supervision")).start()
-    yield running
-    running.stop()
+quiet_system = system_of_its_own("supervision")
 
 
 def call(system, method, path, body=None, status=200):

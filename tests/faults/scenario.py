@@ -8,8 +8,8 @@ import time
 from tests.faults import checks
 from tests.faults.workload import Workload
 
-PETITIONS = 24  # per scenario: small enough for the whole suite to stay within about four minutes
-AGENCY_EVENTS = 30
+PETITIONS = 16  # per scenario: small enough for the whole suite to stay within about four minutes
+AGENCY_EVENTS = 20
 _numbers = itertools.count(0, 1000)  # each scenario's petition numbers (and petitioners) its own
 
 
