@@ -1,6 +1,7 @@
 """Where and how each service's event store lives: one PostgreSQL database, one schema per service."""
 from __future__ import annotations
 
+import logging
 import re
 
 import psycopg
@@ -10,6 +11,7 @@ from shared.keyring import KeyRing, split_keys
 from shared.settings import Settings
 
 SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+log = logging.getLogger(__name__)
 
 
 def application_env(schema: str, settings: Settings) -> dict[str, str]:
@@ -67,3 +69,15 @@ def ensure_schema(schema: str, settings: Settings) -> None:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         except psycopg.errors.UniqueViolation:
             pass  # concurrent CREATE SCHEMA IF NOT EXISTS can still collide in the catalog
+        warn_if_commits_can_be_lost(conn)
+
+
+def warn_if_commits_can_be_lost(conn: psycopg.Connection) -> bool:
+    """Every guarantee here assumes that an acknowledged commit survives a crash of the database
+    (decision 0026): a follower moves past an event once the commit of its effects is acknowledged.
+    With synchronous_commit off, an immediate stop loses the last acknowledged commits. Said at start."""
+    unsafe = conn.execute("SHOW synchronous_commit").fetchone()[0] == "off"
+    if unsafe:
+        log.warning("PostgreSQL runs with synchronous_commit=off: a crash of the database loses the last "
+                    "acknowledged commits, and followers would skip the events whose effects were lost")
+    return unsafe

@@ -158,9 +158,13 @@ class PrivatePostgres:
         return self
 
     def _start(self) -> None:
-        # fsync off: a test cluster; crash recovery after an immediate stop still replays the WAL.
+        # fsync off: the machine itself never crashes here, so what reached the OS survives an immediate
+        # stop. synchronous_commit stays on (the default, and what production must run): with it off, a
+        # commit is acknowledged before its WAL is written, and an immediate stop loses the last few
+        # hundred milliseconds of acknowledged commits — a follower that saw its commit acknowledged
+        # then moves on past an effect the database no longer has (decision 0026).
         options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+                   "-c full_page_writes=off -c max_connections=300")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w",
                   "start")
 
