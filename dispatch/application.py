@@ -6,7 +6,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, ProcessingEvent
 
-from dispatch import notices
+from dispatch import notices, self_service
 from dispatch.domain import Assignment
 from dispatch.policy import HandlingPolicy
 from dispatch.routing import RoutingTable
@@ -170,6 +170,12 @@ class DispatchApplication(KeepsDeadLetters, ContextApplication):
     def notices(self, assignment_id: UUID, addressee: str) -> list[dict]:
         assignment = self.get_assignment(assignment_id)
         return [n.document(addressee) for n in notices.notices(assignment, self.units.name)]
+
+    def petitioner_view(self, assignment_id: UUID, addressee: str) -> dict:
+        """The handling as its petitioner follows it with their query code (dispatch.self_service)."""
+        a = self.get_assignment(assignment_id)
+        view = self_service.petitioner_view(a, self.units.name(a.unit_id), beijing_date(self.clock.now()), self.calendar)
+        return {**view, "notices": [n.document(addressee) for n in notices.notices(a, self.units.name)]}
 
     def request_mediation(self, assignment_id: UUID, layer: str, reason: str,
                           requested_at: datetime | None = None) -> Assignment:

@@ -375,15 +375,25 @@ class Assignment(AuditedAggregate):
     def evaluate(self, rating: str, rated_at: datetime) -> None:
         if rating not in RATINGS:
             raise InvalidCommand("unknown rating", {"rating": [f"one of {', '.join(RATINGS)}"]})
-        if self.reply is None:
-            raise Conflict("the matter has not been replied to yet")
-        if self.rating is not None:
-            raise AlreadyDone("the petitioner has already rated this reply")
-        if self.status != "replied" and self.status != "unrated_expired":
-            raise Conflict("a review has been asked for: the reply is no longer rated")
-        if self.status != "replied" or beijing_date(rated_at) > self.evaluation_deadline:
-            raise Conflict(f"the rating window closed on {self.evaluation_deadline.isoformat()}")
+        refusal = self._rating_refused(beijing_date(rated_at))
+        if refusal:
+            raise refusal
         self._evaluated(rating=rating, rated_at=rated_at, petition_id=self.petition_id)
+
+    def may_rate(self, on: date) -> bool:
+        """Whether the petitioner can still rate the reply on that day (what the self-service page offers)."""
+        return self._rating_refused(on) is None
+
+    def _rating_refused(self, on: date) -> Conflict | None:
+        if self.reply is None:
+            return Conflict("the matter has not been replied to yet")
+        if self.rating is not None:
+            return AlreadyDone("the petitioner has already rated this reply")
+        if self.status != "replied" and self.status != "unrated_expired":
+            return Conflict("a review has been asked for: the reply is no longer rated")
+        if self.status != "replied" or on > self.evaluation_deadline:
+            return Conflict(f"the rating window closed on {self.evaluation_deadline.isoformat()}")
+        return None
 
     @event("Evaluated")
     def _evaluated(self, rating: str, rated_at: datetime, petition_id: UUID) -> None:
@@ -405,11 +415,8 @@ class Assignment(AuditedAggregate):
     # -- 复查、复核 ----------------------------------------------------------------------------
     def request_review(self, reasons: str, reviewer_unit: str | None, requested_at: datetime,
                        calendar: WorkingDayCalendar) -> None:
-        if self.reply is None:
-            raise Conflict("a review can be asked for only once the handling opinion has been received")
-        stage = review.next_stage(self.reviews)
+        stage, window_end = self.review_window(calendar)
         requested_on = beijing_date(requested_at)
-        window_end = review.request_window_end(stage, self.reviews, beijing_date(self.reply["replied_at"]), calendar)
         if requested_on > window_end:
             raise Conflict(f"the 30 days to ask for {review.STAGE_NAMES[stage]} ended on {window_end.isoformat()} "
                            f"({'A35' if stage == 'review' else 'A36'})")
@@ -425,6 +432,14 @@ class Assignment(AuditedAggregate):
         self._review_requested(stage=stage, reasons=reasons.strip(), reviewer_unit=reviewer_unit,
                                requested_at=requested_at, petition_id=self.petition_id,
                                deadline=review.answer_deadline(requested_on, 0, calendar))
+
+    def review_window(self, calendar: WorkingDayCalendar) -> tuple[str, date]:
+        """The stage a request would open (复查 or 复核) and the last day to ask for it; raises when
+        none can be asked for now (no reply yet, one still unanswered, the re-review answered)."""
+        if self.reply is None:
+            raise Conflict("a review can be asked for only once the handling opinion has been received")
+        stage = review.next_stage(self.reviews)
+        return stage, review.request_window_end(stage, self.reviews, beijing_date(self.reply["replied_at"]), calendar)
 
     @event("ReviewRequested")
     def _review_requested(self, stage: str, reasons: str, reviewer_unit: str, requested_at: datetime,

@@ -37,7 +37,8 @@ def _objected(e) -> tuple[str, dict]:
 
 
 def _objection_rejected(e) -> tuple[str, dict]:
-    return "assignment.objection_rejected", {**_ids(e), "decided_at": e.decided_at.isoformat()}
+    return "assignment.objection_rejected", {**_ids(e), "decided_at": e.decided_at.isoformat(),
+                                              "status": getattr(e, "status", None)}
 
 
 def _rerouted(e) -> tuple[str, dict]:

@@ -12,7 +12,9 @@ from intake.agency_intake import AgencyIntake
 from intake.domain import Petition
 from intake.erasing import Erasing
 from intake.personal import SEALED
+from intake.query_codes import QueryCodeIndex, new_query_code, normalize
 from intake.repeats import STAGE_OF, MatterIndex
+from intake.self_service import self_service_view
 from shared.application import ContextApplication
 from shared.clock import Clock, SystemClock, beijing_date, moment, when
 from shared.errors import NotFound
@@ -33,12 +35,14 @@ class IntakeApplication(AgencyIntake, Erasing, RecordsReads, ContextApplication)
 
     def __init__(self, env=None, *, pseudonym_key: bytes, clock: Clock | None = None,
                  calendar: WorkingDayCalendar | None = None, agency_categories: dict | None = None,
-                 units: UnitDirectory | None = None, personal_data: PersonalDataVault | None = None):
+                 units: UnitDirectory | None = None, personal_data: PersonalDataVault | None = None,
+                 category_names: dict[str, str] | None = None):
         # Before the Application builds its mapper: the mapper seals personal fields with it.
         self.personal_data = personal_data
         self.seals_dead_letters = personal_data is not None  # refused messages' originals sealed (0023)
         super().__init__(env)
         self.units = units
+        self.category_names = category_names or {}
         self.agency_categories = agency_categories or {}
         self.pseudonym_key = pseudonym_key
         self.clock = clock or SystemClock()
@@ -79,8 +83,9 @@ class IntakeApplication(AgencyIntake, Erasing, RecordsReads, ContextApplication)
                       accused_unit=accused_unit, new_facts=new_facts)
         for _ in range(10):
             try:
-                petition, index = self._new_petition(petition_id, **fields)
-                self.save(petition, index)
+                code = new_query_code()
+                petition, index = self._new_petition(petition_id, query_code=code, **fields)
+                self.save(petition, index, QueryCodeIndex.issue(self._code_digest(code), petition_id))
                 return petition
             except RecordConflictError:
                 # Either this id was registered before (a retry), or a simultaneous petition on the
@@ -114,6 +119,42 @@ class IntakeApplication(AgencyIntake, Erasing, RecordsReads, ContextApplication)
             representatives=representatives or [], group_size=group_size, accused_unit=accused_unit, **fields)
         index.add(petition_id)
         return petition, index
+
+    def _code_digest(self, code: str) -> str:
+        return pseudonym(self.pseudonym_key, "query-code", code)
+
+    def petition_by_query_code(self, code: str) -> Petition:
+        """The petition a query code opens, read by its petitioner: recorded like any read (0023).
+        Any code that opens nothing — mistyped, guessed, erased — is the same PetitionNotFound."""
+        issued = normalize(code)
+        try:
+            if issued is None:
+                raise AggregateNotFoundError
+            index = self.repository.get(QueryCodeIndex.create_id(self._code_digest(issued)))
+            petition = self.get_petition(index.petition_id)
+        except (AggregateNotFoundError, PetitionNotFound):
+            raise PetitionNotFound("no petition for this query code") from None
+        if petition.query_code != issued:  # the person was erased: the code opens nothing any more
+            raise PetitionNotFound("no petition for this query code")
+        self.record_read(petition.id, "self_service", petition.id)
+        return petition
+
+    def self_service(self, code: str) -> tuple[dict, Petition]:
+        """The petitioner's own view of the petition a query code opens (intake.self_service)."""
+        petition = self.petition_by_query_code(code)
+        view = self_service_view(petition, self.history(petition.id), self.notices(petition.id, petition=petition),
+                                 self.category_names.get(petition.category, petition.category))
+        return view, petition
+
+    def matter_of_person(self, petitioner: dict, category: str, region_code: str) -> dict:
+        """Before a clerk saves: the person's pseudonym (their earlier petitions are found by it in
+        reporting) and the petitions already on this very matter (the repeat rule's own index)."""
+        ref = self.petitioner_ref(petitioner)
+        try:
+            same = self.repository.get(MatterIndex.create_id(ref, category, region_code)).petition_ids
+        except AggregateNotFoundError:
+            same = []
+        return {"petitioner_ref": ref, "same_matter": [str(i) for i in same]}
 
     def decide_acceptance(self, petition_id: UUID, decision: str, reason: str,
                           route: str | None = None, decided_at: datetime | None = None,

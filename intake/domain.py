@@ -49,7 +49,7 @@ class Petition(AuditedAggregate):
                  category: str, matter_type: str, subject: str, content: str,
                  received_at: datetime, acceptance_deadline: date, repeat_of: UUID | None,
                  representatives: list | None = None, group_size: int | None = None,
-                 accused_unit: str | None = None, new_facts: bool = False):
+                 accused_unit: str | None = None, new_facts: bool = False, query_code: str | None = None):
         self.channel = channel
         self.petitioner = petitioner
         self.petitioner_ref = petitioner_ref
@@ -65,17 +65,18 @@ class Petition(AuditedAggregate):
         self.group_size = group_size
         self.accused_unit = accused_unit
         self.new_facts = new_facts
+        self.query_code = query_code  # 查询码 (intake.query_codes); sealed with the petitioner's key
         self.status = "registered"
         self.decision: dict | None = None
         self.assignment_id: UUID | None = None
 
     @classmethod
     def register(cls, petition_id: UUID, *, calendar: WorkingDayCalendar, received_at: datetime,
-                 refusal: tuple[str, str] | None = None, **fields) -> Petition:
+                 refusal: tuple[str, str] | None = None, query_code: str | None = None, **fields) -> Petition:
         """`refusal` (ground, reason) decides acceptance at once, for a matter the repeat rules
         close (see intake.repeats)."""
         check_registration(fields)
-        petition = cls._create(cls.Registered, id=petition_id, received_at=received_at,
+        petition = cls._create(cls.Registered, id=petition_id, received_at=received_at, query_code=query_code,
                                acceptance_deadline=acceptance_deadline(received_at, calendar), **fields)
         if refusal:
             petition._decide("not_accepted", refusal[1], None, received_at, ground=refusal[0])

@@ -3,6 +3,8 @@ acceptance, and the notice naming the legal route a matter is diverted to (受�
 法定途径告知书). Dispatch issues the notices of handling (see dispatch.notices)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from intake.domain import Petition
 from shared.clock import beijing_date
 from shared.notices import Notice, chinese_date
@@ -17,6 +19,16 @@ MODE_NAMES = {"assignment": "交办", "transfer": "转送"}
 
 
 def notices(petition: Petition, issued_by: str) -> list[Notice]:
+    """The notice of the decision, with the petition's query code (查询码) where it has one."""
+    code = getattr(petition, "query_code", None)
+    if code is None:
+        return _notices(petition, issued_by)
+    follow = (f"查询码：{code}。凭此码可在信访事项查询页面查询办理进度、阅看答复意见、进行满意度评价和申请复查，"
+              "请妥善保管，勿告知他人。")
+    return [replace(n, paragraphs=(*n.paragraphs, follow)) for n in _notices(petition, issued_by)]
+
+
+def _notices(petition: Petition, issued_by: str) -> list[Notice]:
     decision = petition.decision
     if decision is None:
         return []

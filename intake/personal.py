@@ -1,9 +1,10 @@
 """Which fields of intake's events are a petitioner's personal data, sealed with the petitioner's own
 key (crypto-shredding, decision 0019), and what each reads as once the key is erased.
 
-The petitioner, the group's representatives, and the subject and content (free text that names
-people, decision 0005) are sealed; what the rules and the statistics need — region, category,
-matter type, dates, the pseudonym, how many representatives — is not.
+The petitioner, the group's representatives, the subject and content (free text that names
+people, decision 0005) and the query code (the petitioner's credential) are sealed; what the rules
+and the statistics need — region, category, matter type, dates, the pseudonym, how many
+representatives — is not.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ ERASED_PERSON = {"name": ERASED_TEXT, "id_number": None, "phone": None}
 
 PETITION = SealRule(ref="petitioner_ref",
                     fields={"petitioner": ERASED_PERSON, "representatives": ERASED_PERSON,
-                            "subject": ERASED_TEXT, "content": ERASED_TEXT},
+                            "subject": ERASED_TEXT, "content": ERASED_TEXT, "query_code": None},
                     each=("representatives",))
 
 # Other agencies' events (decision 0023): a 12345 caller's or a 110/court party's name and phone, and

@@ -8,6 +8,7 @@ from __future__ import annotations
 from intake.agency import MEDIATION_LAYERS, AgencyEvent
 from intake.domain import Petition
 from intake.erasure import Erasure
+from intake.query_codes import QueryCodeIndex
 from intake.repeats import MatterIndex
 from shared.feed import translator
 from shared.file_access import FileAccess
@@ -82,6 +83,7 @@ translate = translator({
     MatterIndex.Started: None,
     MatterIndex.PetitionAdded: None,
     MatterIndex.StageReached: None,
+    QueryCodeIndex.Issued: None,  # the petitioner's credential: never leaves intake
     AgencyEvent.Received: _agency_event,
     FileAccess.Read: _read,
     # An erasure changes nothing others hold (they have the pseudonym only); it is audited here.

@@ -173,6 +173,20 @@ def _supervision(kind: str, d: dict) -> list[FactUpdate]:
         "answered_on_time": d["on_time"], "adopted": d["adopted"]})]
 
 
+# Where an assignment stands in its unit's and the bureau's work queues (reporting.worklists), from
+# the events that move it but set no statistic; dispatch's own statuses, as its events report them.
+WORK_STAGES = {
+    "assignment.signed": lambda d: {"signed_on": _on(d["signed_at"]), "stage": "signed"},
+    "assignment.objected": lambda d: {"stage": "objected"},
+    "assignment.objection_rejected": lambda d: {"stage": d.get("status") or "signed"},
+    "assignment.reply_drafted": lambda d: {"drafted_on": _on(d["drafted_at"]), "stage": "pre_review"},
+    "assignment.pre_reviewed": lambda d: {} if d["approved"] else {"stage": "signed"},
+    "assignment.evaluation_expired": lambda d: {"stage": "unrated_expired"},
+    "assignment.review_requested": lambda d: {"stage": f"under_{d['stage']}"},
+    "assignment.review_decided": lambda d: {"stage": "closed" if d["stage"] == "re_review" else "reviewed"},
+}
+
+
 def updates(envelope: dict) -> list[FactUpdate]:
     d = envelope["data"]
     kind = envelope["type"]
@@ -188,18 +202,23 @@ def updates(envelope: dict) -> list[FactUpdate]:
     if kind == "assignment.created":
         return [FactUpdate("assignments", d["assignment_id"], {
             "petition_id": d["petition_id"], "unit_id": d["unit_id"],
-            "handling_deadline": d["handling_deadline"]})]
+            "handling_deadline": d["handling_deadline"], "sign_deadline": d.get("sign_deadline"),
+            "stage": "assigned"})]
     if kind == "assignment.rerouted":  # the unit that handles it now (the level of resolution)
-        return [FactUpdate("assignments", d["assignment_id"], {"unit_id": d["to_unit"]})]
+        return [FactUpdate("assignments", d["assignment_id"], {
+            "unit_id": d["to_unit"], "sign_deadline": d.get("sign_deadline"), "signed_on": None, "stage": "assigned"})]
     if kind == "assignment.extended":
         return [FactUpdate("assignments", d["assignment_id"], {"handling_deadline": d["handling_deadline"]})]
     if kind == "assignment.replied":
         return [FactUpdate("assignments", d["assignment_id"], {
             "replied_on": _on(d["replied_at"]), "on_time": d["on_time"], "outcome": d["outcome"],
-            "evaluation_deadline": d["evaluation_deadline"]})]
+            "evaluation_deadline": d["evaluation_deadline"], "stage": "replied"})]
     if kind == "assignment.evaluated":
         return [FactUpdate("assignments", d["assignment_id"], {
-            "rating": d["rating"], "rated_on": _on(d["rated_at"])})]
+            "rating": d["rating"], "rated_on": _on(d["rated_at"]), "stage": "evaluated"})]
+    if kind in WORK_STAGES:
+        values = WORK_STAGES[kind](d)
+        return [FactUpdate("assignments", d["assignment_id"], values)] if values else []
     if kind == "agency_event.received":
         return [FactUpdate("agency_events", d["agency_event_id"], {
             "agency": d["agency"], "type": d["type"], "region_code": d["region_code"] or "",

@@ -61,6 +61,12 @@ class Statistics:
         if self._close:
             self._close()
 
+    # the work queues (reporting.worklists)
+    def worklist(self, name: str, **params) -> list[dict]:
+        if name != "petitions_of_person":
+            params["today"] = beijing_date(self.clock.now())
+        return self.readmodel.worklist(name, **params)
+
     # the analyst's side
     def summary(self, start: date, end: date, region: str = "") -> dict:
         today = beijing_date(self.clock.now())

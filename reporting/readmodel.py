@@ -8,7 +8,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from reporting import audit, audit_store, cubes
+from reporting import audit, audit_store, cubes, worklists
 from reporting.facts import FactUpdate, updates
 from reporting.statistics import ANSWERED_LETTERS, LETTERS, RESOLVED_RATINGS
 
@@ -21,7 +21,9 @@ COLUMNS = {
     "assignments": ("assignment_id", {
         "petition_id": "uuid", "unit_id": "text", "handling_deadline": "date", "replied_on": "date",
         "on_time": "boolean", "outcome": "text", "evaluation_deadline": "date", "rating": "text",
-        "rated_on": "date"}),
+        "rated_on": "date",
+        # the work queues' (reporting.worklists): no statistic reads them
+        "sign_deadline": "date", "signed_on": "date", "drafted_on": "date", "stage": "text"}),
     "agency_events": ("agency_event_id", {
         "agency": "text", "type": "text", "region_code": "text", "occurred_on": "date"}),
     "mediations": ("mediation_id", {
@@ -55,6 +57,11 @@ COLUMNS = {
         "correction_deadline": "date", "listed_on": "date", "lifted_on": "date", "lifted_on_time": "boolean"}),
 }
 INDEXES = ("CREATE INDEX IF NOT EXISTS {pfx}petitions_received ON {schema}.{pfx}petitions (received_on, region_code)",
+           # the work queues (reporting.worklists) and the repeat check before a registration
+           "CREATE INDEX IF NOT EXISTS {pfx}petitions_undecided ON {schema}.{pfx}petitions (acceptance_deadline) "
+           "WHERE decision IS NULL",
+           "CREATE INDEX IF NOT EXISTS {pfx}petitions_person ON {schema}.{pfx}petitions (petitioner_ref)",
+           "CREATE INDEX IF NOT EXISTS {pfx}assignments_open ON {schema}.{pfx}assignments (unit_id, stage)",
            "CREATE INDEX IF NOT EXISTS {pfx}assignments_petition ON {schema}.{pfx}assignments (petition_id)",
            "CREATE INDEX IF NOT EXISTS {pfx}agency_events_on ON {schema}.{pfx}agency_events (occurred_on, region_code)",
            "CREATE INDEX IF NOT EXISTS {pfx}mediations_opened ON {schema}.{pfx}mediations (opened_on, region_code)",
@@ -555,6 +562,11 @@ class StatisticsReadModel(PostgresTrackingRecorder):
                 ORDER BY s.unit_id, s.deadline, s.subject_id
             """).format(self.table("letters"), self.table("supervisions")), params)
             return [dict(row) for row in curs.fetchall()]
+
+    def worklist(self, name: str, **params) -> list[dict]:
+        """One of reporting.worklists' queues: acceptance, assignments, pre_review, petitions_of_person."""
+        with self.datastore.transaction(commit=False) as curs:
+            return getattr(worklists, name)(curs, self.table, **params)
 
     def repeats(self, start: date, end: date, region: str, limit: int) -> dict:
         """Repeat petitions (重复信访) received in the period: totals, and the petitioners and the

@@ -84,7 +84,7 @@ def own_a_case(base_url: str, petition_id: str) -> None:
 
 def main(base_url: str) -> None:
     petitions = json.loads(DEMO.read_text(encoding="utf-8"))
-    first_accepted = None
+    first_accepted = replied_code = a_unit = None
     for number, body in enumerate(petitions):
         # The key makes a second `./run up` register nothing new.
         petition = call("POST", f"{base_url}/api/petitions", json=body,
@@ -107,12 +107,14 @@ def main(base_url: str) -> None:
              json={"decision": "accepted", "reason": "属于本机关受理范围，依法受理", "decided_at": at(received, 3)})
         first_accepted = first_accepted or petition["id"]
         assignment = assignment_of(base_url, petition["id"])
+        a_unit = a_unit or assignment["unit"]
         path = f"{base_url}/api/assignments/{assignment['id']}"
         call("POST", path + "/sign", json={"unit": assignment["unit"], "signed_at": at(received, 4)})
         if number % 8 == 0 and received + timedelta(days=45) < datetime.now(received.tzinfo):
             call("POST", path + "/reply", json={"outcome": "support", "opinion": OPINION,
                                                 "signatures": SIGNATURES, "replied_at": at(received, 40)})
             call("POST", path + "/pre-review", json={"approved": True, "decided_at": at(received, 41)})
+            replied_code = replied_code or petition.get("query_code")
             rating = RATINGS[number % 3]
             call("POST", path + "/evaluation", json={"rating": rating, "rated_at": at(received, 45)})
             if rating == "unsatisfied" and received + timedelta(days=50) < datetime.now(received.tzinfo):
@@ -121,6 +123,11 @@ def main(base_url: str) -> None:
                     "reasons": "对处理意见不服，请求复查", "requested_at": at(received, 50)})
     own_a_case(base_url, first_accepted)
     print(f"demo data: {len(petitions)} petitions, in every stage from registered to rated; one backlog case")
+    if replied_code:
+        print(f"demo query code (查询码) of a replied petition: {replied_code} — open {base_url}/self")
+    if a_unit:
+        print(f"demo handling unit: {a_unit} — its console: ./run token issue --role unit_handler --unit {a_unit} "
+              "--user NAME, then open /console with that token")
     # Agencies' traffic for the same weeks (ids repeat with the seed, so a second start adds nothing).
     amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
     sent = simulator.publish(simulator.generate(date(2026, 11, 1), date(2026, 11, 20), seed=2026,

@@ -61,6 +61,11 @@ class DispatchService(DeadLetterEndpoints, Publishing, Following, Observable):
         return self.context.app.notices(UUID(assignment_id), addressee)
 
     @command_rpc
+    @command("petitioner_view")
+    def petitioner_view(self, assignment_id, addressee):
+        return self.context.app.petitioner_view(UUID(assignment_id), addressee)
+
+    @command_rpc
     @command("sign")
     def sign(self, assignment_id, unit, signed_at=None):
         return self._do("sign", assignment_id, unit, signed_at=signed_at)

@@ -1,175 +1,24 @@
 """HTTP gateway: JSON over HTTP to the services' RPC. It validates, maps errors, and holds no rule."""
-import functools
-import json
-import logging
 import uuid
-from functools import wraps
-from pathlib import Path
-
-import eventlet
 
 import shared  # noqa: F401  (sets PSYCOPG_WAIT_FUNC before psycopg loads)
-import psycopg
-from amqp.exceptions import AMQPError
-from kombu.exceptions import KombuError
-from marshmallow import ValidationError
-from nameko.exceptions import RemoteError
 from nameko.rpc import RpcProxy
-from werkzeug.wrappers import Response
 
 from reporting import csv_export
 from services import web_assets
-from services.openapi import build_spec
 from services.gateway_auth import Authentication
-from shared import errors
-from shared.access import PUBLIC, Principal, may_call
+from services.gateway_self_service import SelfService
+from services.gateway_worklists import Worklists
+from services.gateway_http import (DASHBOARD, IDEMPOTENCY_NAMESPACE, _body, _csv, _id, _json, _wire, acting_unit,
+                                   actor, endpoint, principal, reference_data, schema)
+from services.openapi import build_spec
 from shared.contracts import http as c
-from shared.commands import WIRE_ERRORS
 # Every route: X-Request-Id in and out, passed on as the correlation id; counted and timed per route.
 from shared.endpoints import Observable, traced_http as http
-from shared.reference import load_reference
-from shared.settings import Settings
 from shared.units import regions
 
-log = logging.getLogger(__name__)
-MAX_BODY = 64 * 1024
-IDEMPOTENCY_NAMESPACE = uuid.UUID("5f0c1a52-8a3e-4f55-9d3c-6b1f9b0c2a10")
-TIMEOUT = Settings().gateway_timeout
-DASHBOARD = Path(Settings().dashboard_dir or web_assets.DEFAULT_DASHBOARD_DIR)
 
-
-class ServiceUnavailable(Exception):
-    pass
-
-
-@functools.cache
-def reference_data():
-    """units.json and policy.json as every service reads them (XINFANG_REFERENCE_DIR), read once."""
-    return load_reference(Settings().reference_dir or None)
-
-
-@functools.cache
-def schema(cls):
-    """One instance per schema class: building a marshmallow schema costs more than using it."""
-    return cls()
-
-
-def _json(status: int, body) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
-
-
-def _csv(text: str, filename: str) -> Response:
-    """A CSV download (reporting.csv_export renders it, with its byte order mark)."""
-    response = Response(text.encode("utf-8"), status=200, content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-class BadBody(Exception):
-    pass
-
-
-def _body(request, schema_class) -> dict:
-    if request.content_length and request.content_length > MAX_BODY:
-        raise BadBody(f"the body is larger than {MAX_BODY} bytes")
-    if request.headers.get("Transfer-Encoding", "").lower() == "chunked":
-        # A streamed body has no Content-Length, and Werkzeug will not read it: read it here, bounded.
-        raw = request.environ["wsgi.input"].read(MAX_BODY + 1)
-    else:
-        raw = request.get_data(cache=False)
-    if len(raw) > MAX_BODY:
-        raise BadBody(f"the body is larger than {MAX_BODY} bytes")
-    try:
-        data = json.loads(raw or b"null")
-    except (ValueError, RecursionError):
-        raise BadBody("the body is not valid JSON") from None
-    return schema(schema_class).load(data)
-
-
-def _wire(data: dict) -> dict:
-    """Loaded values (datetimes, dates, UUIDs) back to JSON for RPC."""
-    return json.loads(json.dumps(data, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v)))
-
-
-PRINCIPAL = "xinfang.principal"
-
-
-def principal(request) -> Principal:
-    return request.environ[PRINCIPAL]
-
-
-def actor(request) -> str:
-    """Who acts (recorded on every event): the person the request's token stands for."""
-    return principal(request).user
-
-
-def acting_unit(request) -> str | None:
-    """The unit whose view applies: a unit role's own (it never sees an accusation against it)."""
-    return principal(request).acting_unit
-
-
-def _id(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise errors.NotFound(f"no such id: {value[:64]}") from None
-
-
-def _unavailable(message: str) -> Response:
-    # The command may still run when the service comes back: retrying is safe (an Idempotency-Key
-    # registers once; a repeated command meets a 409).
-    response = _json(503, {"message": message})
-    response.headers["Retry-After"] = "5"
-    return response
-
-
-# Failures of the broker or the database on the way, not of the request: a client retries them.
-BROKER_OR_DATABASE_AWAY = (KombuError, AMQPError, ConnectionError, psycopg.OperationalError)
-
-
-def endpoint(method):
-    """The one place where failures become HTTP answers. (Importing WIRE_ERRORS registers them, so
-    that the services' refusals arrive here as these exceptions, not as RemoteError.)"""
-    assert WIRE_ERRORS
-    assert method.__name__ not in PUBLIC
-    @wraps(method)
-    def wrapper(self, request, *args, **kwargs):
-        try:
-            person = self.door.admit(request)
-            if person is None:
-                response = _json(401, {"message": "a valid access token is required (Authorization: Bearer …)"})
-                response.headers["WWW-Authenticate"] = 'Bearer realm="xinfang"'
-                return response
-            if not may_call(person, method.__name__):
-                return _json(403, {"message": f"the role {person.role} may not do this"})
-            request.environ[PRINCIPAL] = person
-            with eventlet.Timeout(TIMEOUT, ServiceUnavailable):
-                return method(self, request, *args, **kwargs)
-        except ServiceUnavailable:
-            log.warning("%s: no answer within %ss", method.__name__, TIMEOUT)
-            return _unavailable("a service did not answer in time; try again")
-        except (errors.Unavailable, *BROKER_OR_DATABASE_AWAY) as exc:
-            log.warning("%s: %s", method.__name__, type(exc).__name__)
-            return _unavailable("the database or the message broker is not reachable just now; try again")
-        except BadBody as exc:
-            return _json(400, {"errors": {"_body": [str(exc)]}})
-        except ValidationError as exc:
-            return _json(400, {"errors": exc.messages if isinstance(exc.messages, dict) else {"_body": exc.messages}})
-        except errors.InvalidCommand as exc:
-            return _json(400, {"errors": exc.errors, "message": str(exc)})
-        except errors.NotFound as exc:
-            return _json(404, {"message": str(exc)})
-        except errors.Conflict as exc:
-            return _json(409, {"message": str(exc)})
-        except errors.Forbidden as exc:
-            return _json(403, {"message": str(exc)})
-        except RemoteError as exc:
-            log.error("remote error in %s: %s", method.__name__, exc.exc_type)
-            return _json(500, {"message": "internal error"})
-    return wrapper
-
-
-class GatewayService(Observable):
+class GatewayService(SelfService, Worklists, Observable):
     name = "gateway"
     door = Authentication()
     intake = RpcProxy("intake")
@@ -691,3 +540,9 @@ class GatewayService(Observable):
         command = _body(request, c.ResubmitSchema)
         keeper = getattr(self, command.pop("service"))
         return _json(200, schema(c.ResubmittedSchema).dump(keeper.resubmit_dead_letter(letter_id, **command)))
+
+
+def http_handlers() -> dict[str, object]:
+    """Every route the gateway serves, its own and its mixins': handler name → nameko entrypoint."""
+    return {name: entrypoint for cls in reversed(GatewayService.__mro__) for name, member in vars(cls).items()
+            for entrypoint in getattr(member, "nameko_entrypoints", ()) if hasattr(entrypoint, "url")}

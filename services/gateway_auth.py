@@ -30,8 +30,12 @@ class Door:
         token = bearer_token(request)
         principal = self.tokens.principal(token) if token else None
         if principal:
-            self.worker_ctx.data.update(principal.context_data())
+            self.act_as(principal)
         return principal
+
+    def act_as(self, principal: Principal) -> None:
+        """Every RPC call of this worker acts for `principal` (nameko context data)."""
+        self.worker_ctx.data.update(principal.context_data())
 
 
 class Authentication(DependencyProvider):

@@ -27,6 +27,7 @@ def build(env, settings):
                              calendar=configured_calendar(settings.calendar_overrides),
                              agency_categories=ref.agency_categories,
                              units=UnitDirectory([Unit(**u) for u in ref.units], settings.home_bureau or None),
+                             category_names={c["code"]: c["name"] for c in ref.categories},
                              personal_data=PersonalDataVault(PostgresKeyStore(settings.postgres_conninfo(),
                                                                               key_ring(settings))))
 
@@ -41,7 +42,9 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
     def register(self, petition_id, petition):
         app = self.context.app
         registered = app.register(UUID(petition_id), **{**petition, "received_at": moment(petition.get("received_at"))})
-        return petition_view(registered, app.history(registered.id), app.matter_of(registered))
+        # The query code leaves intake once, here, for whoever lodged the petition (and on its notices).
+        return {**petition_view(registered, app.history(registered.id), app.matter_of(registered)),
+                "query_code": registered.query_code}
 
     @command_rpc
     @command("decide_acceptance")
@@ -58,6 +61,20 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
         app = self.context.app
         petition = app.read_petition(UUID(petition_id), "petition", acting_unit)
         return petition_view(petition, app.history(petition.id), app.matter_of(petition))
+
+    @command_rpc
+    @command("self_service")
+    def self_service(self, query_code):
+        """The petitioner's view by query code, and what the gateway needs to add dispatch's part
+        (the addressee's name goes no further than that call)."""
+        view, petition = self.context.app.self_service(query_code)
+        return {"view": view, "addressee": petition.petitioner["name"],
+                "assignment_id": str(petition.assignment_id) if petition.assignment_id else None}
+
+    @command_rpc
+    @command("matter_of_person")
+    def matter_of_person(self, petitioner, category, region_code):
+        return self.context.app.matter_of_person(petitioner, category, region_code)
 
     @command_rpc
     @command("notices")

@@ -2,7 +2,7 @@
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from shared.contracts import http as c
+from shared.contracts import console as cc, http as c
 
 ERRORS = {"400": "validation errors by field", "401": "no valid access token", "403": "the role or unit may not do this",
           "404": "unknown id", "409": "the state forbids it",
@@ -156,12 +156,38 @@ OPERATIONS = [
     ("get", "/api/audit", "Who did what and when (审计), for the administrator: a petition's trail with its "
      "assignment, mediation, backlog case and supervisions; or any record's, person's or request's", None,
      c.AuditQuerySchema, "200", c.AuditTrailSchema),
+    ("get", "/api/worklists/acceptance", "The reception office's queue (待受理): petitions not yet decided, nearest "
+     "acceptance limit first", None, None, "200", cc.AcceptanceWorklistSchema),
+    ("get", "/api/worklists/assignments", "Open assignments (待办): a unit handler's own unit's, or any unit's for the "
+     "bureau; overdue and nearest limit first", None, cc.WorklistQuerySchema, "200", cc.AssignmentWorklistSchema),
+    ("get", "/api/worklists/letters", "Supervision letters not yet answered (待回复督办函): a unit handler's own, or "
+     "any unit's for the bureau; nearest reply-by day first", None, cc.WorklistQuerySchema, "200",
+     cc.LetterWorklistSchema),
+    ("get", "/api/worklists/pre-review", "Replies waiting for the bureau's pre-review (答复预审)", None, None, "200",
+     cc.PreReviewWorklistSchema),
+    ("post", "/api/petitions/possible-repeats", "Before saving a registration: the person's earlier petitions, "
+     "those on the same matter marked (重复信访)", cc.PossibleRepeatsQuerySchema, None, "200", cc.PossibleRepeatsSchema),
     ("get", "/api/dead-letters", "Messages from other agencies that were refused, with the reason", None,
      c.DeadLetterQuerySchema, "200", c.DeadLetterPageSchema),
     ("post", "/api/dead-letters/{id}/resubmit", "Process a refused message again once its sender fixed it",
      c.ResubmitSchema, None, "200", c.ResubmittedSchema),
 ]
 
+
+# The petitioners' self-service: no token (the query code is the credential), limited per address.
+PUBLIC_OPERATIONS = [
+    ("get", "/api/public/reference", "Categories, regions and matter types for the online form", None, None, "200",
+     cc.PublicReferenceSchema),
+    ("post", "/api/public/petitions", "Lodge a petition online (网上信访): the answer carries the query code, once",
+     cc.OnlinePetitionSchema, None, "201", cc.SubmissionReceiptSchema),
+    ("get", "/api/public/petitions/{code}", "The petition a query code opens, as its petitioner follows it: dates, "
+     "steps, notices, the reply, whether it can still be rated or reviewed", None, None, "200", cc.SelfServiceSchema),
+    ("post", "/api/public/petitions/{code}/evaluation", "The petitioner rates the reply (满意度评价) within the window",
+     cc.PublicEvaluationSchema, None, "200", cc.SelfServiceSchema),
+    ("post", "/api/public/petitions/{code}/review-request", "The petitioner asks for review (复查) or re-review (复核) "
+     "within 30 days", cc.PublicReviewRequestSchema, None, "200", cc.SelfServiceSchema),
+]
+TOO_MANY = "too many requests from this address (or query codes that opened nothing); retry after Retry-After seconds"
 
 BEARER = {"type": "http", "scheme": "bearer",
           "description": "a token issued by `./run token issue` for one person, role and (for a unit role) unit; "
@@ -175,7 +201,8 @@ def build_spec() -> dict:
                                         "ID numbers and phones are masked in every response."})
     spec.components.schema("Error", schema=c.ErrorSchema)
     spec.components.security_scheme("bearer", BEARER)
-    for method, path, summary, body, query, status, response in OPERATIONS:
+    for method, path, summary, body, query, status, response in OPERATIONS + PUBLIC_OPERATIONS:
+        public = (method, path, summary, body, query, status, response) in PUBLIC_OPERATIONS
         content = ({"text/csv": {"schema": {"type": "string"}}} if response == "csv"
                    else {"application/json": {"schema": response or {"type": "object"}}})
         operation = {"summary": summary, "responses": {
@@ -185,6 +212,12 @@ def build_spec() -> dict:
         if "{id}" in path:
             operation["parameters"] = [{"in": "path", "name": "id", "required": True,
                                         "schema": {"type": "string", "format": "uuid"}}]
+        if "{code}" in path:
+            operation["parameters"] = [{"in": "path", "name": "code", "required": True, "schema": cc.QUERY_CODE}]
+        if public:
+            del operation["responses"]["401"], operation["responses"]["403"]
+            operation["responses"]["429"] = {"description": TOO_MANY,
+                                             "content": {"application/json": {"schema": "Error"}}}
         if "{leader}" in path:
             operation["parameters"] = [{"in": "path", "name": "leader", "required": True, "schema": {"type": "string"}}]
         if "{agency}" in path:
@@ -192,7 +225,7 @@ def build_spec() -> dict:
                                             "schema": {"type": "string", "enum": list(c.AGENCIES)}})
         if query:
             operation.setdefault("parameters", []).append({"in": "query", "schema": query})
-        operation["security"] = [{"bearer": []}]
+        operation["security"] = [] if public else [{"bearer": []}]
         if body:
             operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
         existing = spec._paths.get(path, {})

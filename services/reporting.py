@@ -103,6 +103,32 @@ class ReportingService(Following, Observable):
         return self.context.app.overdue(date.fromisoformat(as_of) if as_of else None, unit, region)
 
     @command_rpc
+    @command("acceptance_worklist")
+    def acceptance_worklist(self, region=""):
+        return self.context.app.worklist("acceptance", region=region)
+
+    @command_rpc
+    @command("assignment_worklist")
+    def assignment_worklist(self, unit=None):
+        return self.context.app.worklist("assignments", unit=unit)
+
+    @command_rpc
+    @command("letter_worklist")
+    def letter_worklist(self, unit=None):
+        return self.context.app.worklist("letters", unit=unit)
+
+    @command_rpc
+    @command("pre_review_worklist")
+    def pre_review_worklist(self):
+        return self.context.app.worklist("pre_review")
+
+    @command_rpc
+    @command("petitions_of_person")
+    def petitions_of_person(self, petitioner_ref, limit=20):
+        return self.context.app.worklist("petitions_of_person", petitioner_ref=str(petitioner_ref),
+                                         limit=count(limit, "limit"))
+
+    @command_rpc
     @command("audit")
     def audit(self, subject, limit=200, since=None, until=None):
         """The audit trail of a petition, record, actor or correlation id (Statistics.audit)."""

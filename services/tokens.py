@@ -14,7 +14,7 @@ import os
 import sys
 from datetime import UTC, datetime, timedelta
 
-from shared.access import Principal, Role
+from shared.access import TOKEN_ROLES, Principal, Role
 from shared.persistence import ensure_database
 from shared.reference import load_reference
 from shared.settings import Settings
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="token", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     issuing = commands.add_parser("issue")
-    issuing.add_argument("--role", required=True, choices=[str(r) for r in Role])
+    issuing.add_argument("--role", required=True, choices=sorted(str(r) for r in TOKEN_ROLES))
     issuing.add_argument("--user", required=True)
     issuing.add_argument("--unit")
     issuing.add_argument("--label", default="")

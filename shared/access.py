@@ -23,9 +23,14 @@ class Role(StrEnum):
     ADMINISTRATOR = "administrator"    # 系统管理员
     AGENCY = "agency"                  # another agency's system (12345, 110, court)
     INSPECTOR = "inspector"            # 纪检监察: the only readers of accusations (A29)
+    # 信访人本人: no token, ever; the gateway acts as one for a request that opened a petition with its
+    # query code, so that what they read and do is recorded like anyone's.
+    PETITIONER = "petitioner"
 
 
 UNIT_ROLES = frozenset({Role.UNIT_HANDLER})
+TOKEN_ROLES = frozenset(Role) - {Role.PETITIONER}  # the roles a bearer token can carry
+
 ACCUSATION_WITHHELD = "（检举控告内容仅限纪检监察机关查阅）"
 
 
@@ -89,13 +94,13 @@ def acts_for(unit: str | None) -> None:
 _R = Role
 BUREAU = frozenset({_R.CLERK, _R.SUPERVISOR, _R.LEADER, _R.INSPECTOR})
 READERS_OF_FIGURES = frozenset({_R.ANALYST, _R.SUPERVISOR, _R.LEADER, _R.CLERK})
-EVERYONE = frozenset(Role) - {_R.AGENCY}
+EVERYONE = TOKEN_ROLES - {_R.AGENCY}
 
 # The gateway's handler name → the roles that may call it, besides the administrator, who may call
 # everything. A route missing here is refused to all but the administrator (a test checks none is).
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # reference data and targets: every person of the bureau and the units; agencies too
-    "targets": frozenset(Role), "reference_regions": frozenset(Role), "reference_units": frozenset(Role),
+    "targets": TOKEN_ROLES, "reference_regions": TOKEN_ROLES, "reference_units": TOKEN_ROLES,
     # intake (登记受理)
     "register": frozenset({_R.CLERK}),
     "get_petition": BUREAU,
@@ -151,11 +156,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dead_letters": frozenset(), "resubmit_dead_letter": frozenset(), "audit": frozenset(),
     # erasure of a petitioner's personal data (PIPL Art. 47): the administrator's alone, and audited
     "erase_petitioner": frozenset(), "erasures": frozenset(),
-    "whoami": frozenset(Role),
+    "whoami": TOKEN_ROLES,
+    # the console's work queues and the repeat check before saving a registration
+    "acceptance_worklist": frozenset({_R.CLERK}), "pre_review_worklist": frozenset({_R.CLERK}),
+    "assignment_worklist": frozenset({_R.CLERK, _R.UNIT_HANDLER, _R.SUPERVISOR}),
+    "possible_repeats": frozenset({_R.CLERK}),
+    "letter_worklist": frozenset({_R.UNIT_HANDLER, _R.SUPERVISOR, _R.LEADER}),
 }
 
-# Served without a token: the API's description and the dashboard's static files (its figures are not).
-PUBLIC = frozenset({"openapi", "home", "dashboard", "dashboard_file"})
+# Served without a token: the API's description, the pages' static files (what they show is not), and
+# the petitioners' self-service, where the query code is the credential (services.gateway_self_service).
+PUBLIC = frozenset({"openapi", "home", "dashboard", "dashboard_file", "self_page", "console_page", "console_file",
+                    "public_reference", "submit_online", "self_service", "rate_by_code", "request_review_by_code"})
 
 
 def may_call(principal: Principal, handler: str) -> bool:
@@ -171,3 +183,7 @@ def works_case_of(leader_id: str | None) -> None:
 
 def sees_leader_cases(principal: Principal | None, leader_id: str | None) -> bool:
     return principal is None or principal.role is not Role.LEADER or principal.user == leader_id
+
+
+# Who a self-service request acts for: the holder of a query code.
+PETITIONER = Principal("petitioner", Role.PETITIONER)

@@ -22,4 +22,5 @@ class Notice:
         lines = [self.title, "", f"{addressee}：", *(f"　　{p}" for p in self.paragraphs), "",
                  self.issued_by, chinese_date(self.issued_on)]
         return {"kind": self.kind, "title": self.title, "issued_on": self.issued_on.isoformat(),
-                "issued_by": self.issued_by, "text": "\n".join(lines)}
+                "issued_by": self.issued_by, "text": "\n".join(lines), "addressee": addressee,
+                "paragraphs": list(self.paragraphs)}

@@ -44,6 +44,15 @@ class Settings:
     # How long the gateway trusts a token lookup: a revoked token stops working within this time.
     token_cache_seconds: float = field(default_factory=lambda: float(_env("XINFANG_TOKEN_CACHE_SECONDS", "10")))
 
+    # The petitioners' self-service (no token), per client address and gateway process: lookups and
+    # actions per minute, query codes that opened nothing per 15 minutes (guessing), online
+    # submissions per hour. Behind a reverse proxy, the client is the address it appends to
+    # X-Forwarded-For (XINFANG_BEHIND_PROXY=1); otherwise the peer's address.
+    self_service_per_minute: int = field(default_factory=lambda: int(_env("XINFANG_SELF_SERVICE_PER_MINUTE", "60")))
+    wrong_codes_per_quarter: int = field(default_factory=lambda: int(_env("XINFANG_WRONG_CODES_PER_15_MIN", "10")))
+    submissions_per_hour: int = field(default_factory=lambda: int(_env("XINFANG_SUBMISSIONS_PER_HOUR", "10")))
+    behind_proxy: bool = field(default_factory=lambda: _env("XINFANG_BEHIND_PROXY", "0") in ("1", "true", "yes"))
+
     def pseudonym_key_bytes(self) -> bytes:
         if not self.pseudonym_key:
             raise RuntimeError("XINFANG_PSEUDONYM_KEY is not set (./run up writes one to .run/secrets.env)")

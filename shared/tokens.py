@@ -15,7 +15,7 @@ from datetime import datetime
 import psycopg
 from psycopg.rows import dict_row
 
-from shared.access import Principal, Role
+from shared.access import TOKEN_ROLES, Principal, Role
 
 PREFIX = "xf_"
 SCHEMA_SQL = """
@@ -64,6 +64,8 @@ class TokenStore:
 
     def issue(self, principal: Principal, issued_by: str, label: str = "",
               expires_at: datetime | None = None) -> IssuedToken:
+        if principal.role not in TOKEN_ROLES:
+            raise ValueError(f"no token is issued for the role {principal.role}: petitioners use their query code")
         token = PREFIX + secrets.token_urlsafe(32)
         token_id = secrets.token_hex(6)
         with self._connect() as conn:

@@ -506,6 +506,9 @@ class PetitionSchema(Schema):
     matter = fields.Dict(allow_none=True, metadata={
         "description": "the matter (petitioner × category × county): petitions, repeats, stage, handling_until"})
     history = fields.List(fields.Dict(), metadata={"description": "every change, with who (actor) and when"})
+    query_code = fields.String(allow_none=True, metadata={
+        "description": "the petitioner's query code (查询码), in the registration's answer only: hand it over "
+                       "(it is printed on the notices too)"})
 
 
 class AssignmentSchema(Schema):
@@ -542,6 +545,8 @@ class NoticeSchema(Schema):
     issued_on = fields.String()
     issued_by = fields.String()
     text = fields.String(metadata={"description": "the notice as printed, with Chinese labels"})
+    addressee = fields.String(metadata={"description": "whom it is addressed to (the petitioner)"})
+    paragraphs = fields.List(fields.String(), metadata={"description": "the body, paragraph by paragraph"})
 
 
 class NoticesSchema(Schema):

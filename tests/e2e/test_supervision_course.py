@@ -64,11 +64,21 @@ def test_an_overdue_assignment_escalates_the_unit_answers_and_the_watch_closes(q
     assert [x["title"] for x in letters] == ["信访事项提醒函", "信访事项预警函", "信访事项督办函"]
     assert "2026年8月3日" in letters[2]["text"] and "第三十九条" in letters[2]["text"]
 
+    # The unit finds the letters it has to answer in its own list (the console's 督办函); no other unit does.
+    handler = system.session("unit_handler", "unit-sun", unit)
+
+    def to_answer(session):
+        items = session.get(system.url("/api/worklists/letters"), timeout=30).json()["items"]
+        return [(i["letter_name"], i["reply_by"]) for i in items if i["supervision_id"] == watch_id]
+    assert ("督办函", letters[2]["reply_by"]) in system.wait_until(lambda: to_answer(handler), timeout=20)
+    assert to_answer(system.session("unit_handler", "unit-ma", "yinan-zhengfu")) == []
+
     # The unit answers the supervision letter, replies, and the bureau lets the reply out: closed.
     call(system, "POST", path + "/responses", {"letter": "supervision", "unit": "yinan-zhengfu", "text": "x"}, 409)
     answered = call(system, "POST", path + "/responses", {
         "letter": "supervision", "unit": unit, "text": "已成立专班，三日内答复", "responded_at": at("2026-08-10")})
     assert answered["letters"][2]["response"]["on_time"] is True
+    system.wait_until(lambda: "督办函" not in [name for name, _ in to_answer(handler)], timeout=20)
     call(system, "POST", f"/api/assignments/{assignment}/reply", {**REPLY, "replied_at": at("2026-08-11")})
     call(system, "POST", f"/api/assignments/{assignment}/pre-review", {"approved": True, "decided_at": at("2026-08-12")})
     closed = system.wait_until(lambda: (w := call(system, "GET", path))["status"] == "closed" and w)

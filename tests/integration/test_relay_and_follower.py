@@ -54,11 +54,12 @@ def test_relay_publishes_each_event_once_and_again_only_after_a_crash(infra, rea
     assert relay.positions.try_lead()
 
     # Published with confirms, in order, once; a second pass finds nothing new. Each registration
-    # stores three events, of which only the petition's is published (the repeat index is internal).
+    # stores four events, of which only the petition's is published (the repeat index and the query
+    # code's index are internal).
     assert relay.publish_pending() == 3
     assert relay.publish_pending() == 0
     first = drain(infra.amqp_uri, queue)
-    assert [(e["previous"], e["position"]) for e in first] == [(0, 1), (1, 4), (4, 7)]
+    assert [(e["previous"], e["position"]) for e in first] == [(0, 1), (1, 5), (5, 9)]
     assert all("13800000" not in str(e) and "测试某某" not in str(e) for e in first)
 
     # A relay that crashed after the broker's confirm but before saving its position publishes again.
@@ -74,7 +75,7 @@ def test_relay_publishes_each_event_once_and_again_only_after_a_crash(infra, rea
         follower.receive(envelope)
     assert counted(infra) == 3
     assert consumed("duplicate") - duplicates_before == 3
-    assert readmodel.tracked_position("intake") == 7
+    assert readmodel.tracked_position("intake") == 9
     relay.positions.close()
     app.close()
 

@@ -710,3 +710,22 @@ def test_A35_A36_review_and_re_review_notices_carry_the_opinion_elements():
     assert "请求复核" in review["text"]
     assert DECISION_NAMES["upheld"] in re_review["text"] and "第三十六条" in re_review["text"]
     assert re_review["issued_by"] == UNITS.name("qujing-zhengfu") and "2026年3月20日" in re_review["text"]
+
+
+def test_what_the_self_service_offers_follows_the_rating_and_review_rules():
+    """The petitioner's page offers a rating or a review exactly when the commands would take it."""
+    from dispatch.self_service import petitioner_view
+
+    a = replied(at(2026, 10, 8), at(2026, 11, 20))
+    calendar = CALENDAR
+    replied_on = date(2026, 11, 20)
+    view = petitioner_view(a, "某局", replied_on, calendar)
+    assert view["evaluation"]["open"] and view["review"] == {"open": True, "deadline": view["review"]["deadline"],
+                                                              "stage": "review", "requested": False}
+    assert not petitioner_view(a, "某局", a.evaluation_deadline + timedelta(days=1), calendar)["evaluation"]["open"]
+    a.evaluate("satisfied", a.reply["replied_at"])
+    view = petitioner_view(a, "某局", replied_on, calendar)
+    assert not view["evaluation"]["open"] and view["evaluation"]["rating_name"] == "满意"
+    a.request_review("不服", "some-unit", a.reply["replied_at"], calendar)
+    assert petitioner_view(a, "某局", replied_on, calendar)["review"] == {
+        "open": False, "deadline": None, "stage": None, "requested": True}

@@ -97,7 +97,9 @@ def test_a_rerouted_assignment_is_credited_to_the_unit_that_handles_it_now():
     [update] = updates(envelope("assignment.rerouted", {
         "assignment_id": "a1", "petition_id": "p1", "from_unit": "u-county", "to_unit": "u-township",
         "rerouted_at": "2026-11-03T10:00:00+08:00", "sign_deadline": "2026-11-06"}))
-    assert update == FactUpdate("assignments", "a1", {"unit_id": "u-township"})
+    # and it waits again in the new unit's queue, to be signed for by the new sign-for limit
+    assert update == FactUpdate("assignments", "a1", {"unit_id": "u-township", "sign_deadline": "2026-11-06",
+                                                      "signed_on": None, "stage": "assigned"})
 
 
 def test_a_mediation_agreement_resolves_its_petition_whatever_a_later_mediation_ends_in():
@@ -122,13 +124,25 @@ def test_decisions_replies_and_ratings_set_their_columns():
         "outcome": "explain", "evaluation_deadline": "2026-12-31"}))
     assert replied.table == "assignments" and replied.key == "a1"
     assert replied.values == {"replied_on": "2026-12-01", "on_time": False, "outcome": "explain",
-                              "evaluation_deadline": "2026-12-31"}
+                              "evaluation_deadline": "2026-12-31", "stage": "replied"}
     [rated] = updates(envelope("assignment.evaluated", {
         "assignment_id": "a1", "rating": "satisfied", "rated_at": "2026-12-05T09:00:00+08:00"}))
-    assert rated.values == {"rating": "satisfied", "rated_on": "2026-12-05"}
+    assert rated.values == {"rating": "satisfied", "rated_on": "2026-12-05", "stage": "evaluated"}
     [extended] = updates(envelope("assignment.extended", {
         "assignment_id": "a1", "days": 30, "handling_deadline": "2027-01-04"}))
     assert extended.values == {"handling_deadline": "2027-01-04"}
+
+
+def test_the_work_queue_follows_an_assignment_from_signing_to_pre_review_and_back():
+    def stage(kind, data):
+        return updates(envelope(kind, {"assignment_id": "a1", **data}))
+    assert stage("assignment.signed", {"signed_at": "2026-11-04T09:00:00+08:00"})[0].values == {
+        "signed_on": "2026-11-04", "stage": "signed"}
+    assert stage("assignment.reply_drafted", {"drafted_at": "2026-11-20T09:00:00+08:00"})[0].values == {
+        "drafted_on": "2026-11-20", "stage": "pre_review"}
+    assert stage("assignment.pre_reviewed", {"approved": False})[0].values == {"stage": "signed"}
+    assert stage("assignment.pre_reviewed", {"approved": True}) == []  # the reply that follows moves it
+    assert stage("assignment.review_requested", {"stage": "review"})[0].values == {"stage": "under_review"}
 
 
 def test_events_the_statistics_do_not_use_set_nothing():
