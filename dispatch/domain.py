@@ -19,6 +19,7 @@ from dispatch.opinion import check_reply
 from dispatch.policy import (HANDLING_LIMIT_DAYS, ORDINARY_SIGN_WORKING_DAYS, SIMPLE_REPLY_WORKING_DAYS,
                              SIMPLE_SIGN_WORKING_DAYS, HandlingPolicy)
 from shared.actors import AuditedAggregate
+from shared.ratings import RATINGS
 from shared.clock import beijing_date
 from shared.errors import Conflict, InvalidCommand
 from shared.mediation_layers import LAYERS as MEDIATION_LAYERS
@@ -26,7 +27,6 @@ from shared.workdays import WorkingDayCalendar
 
 MAX_EXTENSION_DAYS = 30
 OBJECTION_WORKING_DAYS = 5
-RATINGS = ("satisfied", "basically_satisfied", "unsatisfied")
 MODES = ("assignment", "transfer")  # 交办 (the bureau follows it up), 转送 (handed over)
 HANDLING = ("assigned", "signed")  # the unit holds it and no reply has gone out
 REPLIED = ("replied", "evaluated", "unrated_expired")

@@ -8,9 +8,9 @@ from dispatch.domain import Assignment
 from dispatch.opinion import OUTCOME_NAMES
 from dispatch.review import ReviewClosed
 from shared.errors import Conflict
+from shared.ratings import RATING_NAMES
 from shared.views import plain
 
-RATING_NAMES = {"satisfied": "满意", "basically_satisfied": "基本满意", "unsatisfied": "不满意"}
 
 
 def petitioner_view(a: Assignment, unit_name: str, today: date, calendar) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from intake.domain import Petition
 from intake.notices import CHANNEL_NAMES
+from shared.ratings import RATING_NAMES
 from shared.views import plain
 
 STATUS_NAMES = {
@@ -31,13 +32,24 @@ def steps(events) -> list[dict]:
             found.append({"step": "registered", "name": "登记", "at": e.received_at,
                           "detail": CHANNEL_NAMES.get(e.channel, e.channel)})
         elif isinstance(e, Petition.AcceptanceDecided):
+            decision = DECISION_NAMES.get(e.decision, e.decision)
+            # Why not: the reason the notice gives (A23), shown with the step as well.
             found.append({"step": "acceptance_decided", "name": "受理审查", "at": e.decided_at,
-                          "detail": DECISION_NAMES.get(e.decision, e.decision)})
+                          "detail": decision if e.decision == "accepted" else f"{decision}：{e.reason}"})
         elif isinstance(e, Petition.AssignmentLinked):
             found.append({"step": "assigned", "name": "交办责任单位", "at": e.timestamp, "detail": ""})
         elif isinstance(e, Petition.HandlingProgressed) and e.stage in STAGE_NAMES:
-            found.append({"step": e.stage, "name": STAGE_NAMES[e.stage], "at": e.at, "detail": ""})
+            found.append({"step": e.stage, "name": STAGE_NAMES[e.stage], "at": e.at, "detail": _detail(e)})
     return plain(found)
+
+
+def _detail(e: Petition.HandlingProgressed) -> str:
+    detail = e.detail or {}
+    if e.stage == "extended" and detail.get("handling_deadline"):
+        return f"延长{detail.get('days')}日，办理期限至{detail['handling_deadline']}"
+    if e.stage == "evaluated" and detail.get("rating"):
+        return RATING_NAMES.get(detail["rating"], "")
+    return ""
 
 
 def self_service_view(petition: Petition, events, notices: list[dict], category_name: str) -> dict:

@@ -105,6 +105,9 @@ def test_from_online_submission_to_rating_through_the_console(system, tmp_path):
         {"goto": f"{base}/console#token={system.token('unit_handler', 'unit-xu', unit)}"}, {"wait": row},
         {"read": row, "as": "queued"}, {"shot": "console-unit-queue"},
         {"click": f"{row} .open-assignment"}, {"wait": "#sign-button"}, {"click": "#sign-button"}, {"wait": "#reply-form"},
+        {"fill": "#extension-days", "value": "10"}, {"fill": "#extension-reason", "value": "需现场核实欠薪台账"},
+        {"fill": "#extension-approved_by", "value": "市人社局 陈某"}, {"click": "#extension-submit"},
+        {"wait": "#assignment-extension"}, {"read": "#assignment-extension", "as": "extension"},
         {"check": "#outcome-explain"}, opinion[0], {"fill": "#signature-business_head", "value": "王某"},
         {"read": "#reply-missing", "as": "missing"}, {"shot": "console-reply-incomplete"},
         {"click": "#reply-submit"}, {"wait": "#opinion-claims-error"}, {"read": "#opinion-claims-error", "as": "claims_error"},
@@ -112,7 +115,7 @@ def test_from_online_submission_to_rating_through_the_console(system, tmp_path):
         {"unlabelled": "unlabelled"},
         {"click": "#reply-submit"}, {"wait_text": ["#assignment-panel", "答复已送预审"]}, {"shot": "console-reply-sent"}])
     assert seen["unlabelled"] == []
-    assert "待签收" in seen["queued"]
+    assert "待签收" in seen["queued"] and "10" in seen["extension"]
     assert "尚缺" in seen["missing"] and "信访人诉求" in seen["missing"] and "信访负责人" in seen["missing"]
     assert seen["claims_error"] and seen["complete"] == "要素齐全"
 
@@ -136,6 +139,7 @@ def test_from_online_submission_to_rating_through_the_console(system, tmp_path):
         {"viewport": [390, 844], "as": "phone_width"}, {"shot": "self-rated-phone"}])
     assert REPLY["opinion"]["findings"] in seen["reply"] and "解释说明" in seen["reply"]
     assert any("责任单位签收" in s for s in seen["steps"]) and "满意" in seen["rated"]
+    assert any("办理期限延长" in s and "延长10日" in s for s in seen["steps"])
     assert seen["phone_width"] <= 390  # nothing wider than a phone's screen
 
     # -- the statistics count the rating ------------------------------------------------------------------

@@ -81,3 +81,13 @@ def test_the_acceptance_notice_carries_the_code(app):
     app.decide_acceptance(petition.id, "accepted", "属于受理范围")
     [notice] = app.notices(petition.id)
     assert f"查询码：{petition.query_code}" in notice["text"]
+
+
+def test_the_petitioner_reads_each_step_and_why_it_was_not_accepted(app):
+    petition = register(app)
+    app.decide_acceptance(petition.id, "not_accepted", "不属于信访事项受理范围")
+    with acting_as(None, PETITIONER):
+        view, _ = app.self_service(petition.query_code)
+    assert [(s["name"], s["detail"]) for s in view["steps"]] == [
+        ("登记", "来信"), ("受理审查", "不予受理：不属于信访事项受理范围")]
+    assert view["status_name"] == "不予受理" and view["notices"][0]["title"] == "信访事项不予受理告知书"
