@@ -40,7 +40,9 @@ from eventsourcing.domain import Aggregate  # noqa: E402
 
 from services.launcher import Launcher  # noqa: E402
 from shared.persistence import application_env, ensure_schema  # noqa: E402
+from shared.access import Principal, Role  # noqa: E402
 from shared.settings import Settings, new_key  # noqa: E402
+from shared.tokens import TokenStore  # noqa: E402
 from tests.support import CATEGORIES, id_number  # noqa: E402  (plain module: no pytest, no eventlet)
 
 RABBIT_API = os.environ.get("RABBIT_API", "http://guest:guest@127.0.0.1:15672/api")
@@ -57,6 +59,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# The administrator's bearer token of the running system (access control, decision 0022): every
+# request of the benches carries it.
+HEADERS: dict[str, str] = {}
+
+
+def authorized_session() -> requests.Session:
+    session = requests.Session()
+    session.headers.update(HEADERS)
+    return session
 
 
 class System:
@@ -85,6 +98,9 @@ class System:
                      json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
         self.launcher.start()
         self.launcher.wait_healthy(self.launcher.ports(), timeout=120)  # every replica
+        store = TokenStore(self.settings.postgres_conninfo())
+        store.create_schema()
+        HEADERS["Authorization"] = "Bearer " + store.issue(Principal("bench", Role.ADMINISTRATOR), "bench").token
         return self
 
     def stop(self) -> None:
@@ -252,7 +268,7 @@ def in_threads(threads: int, count: int, send) -> None:
     counter_lock = threading.Lock()
 
     def client() -> None:
-        with requests.Session() as session:
+        with authorized_session() as session:
             while True:
                 with counter_lock:
                     i = next(counter)
@@ -350,7 +366,7 @@ def ms(seconds: float) -> str:
 
 
 def summary(system: System) -> dict:
-    answer = requests.get(system.url(f"/api/stats/summary?{PERIOD}"), timeout=30)
+    answer = authorized_session().get(system.url(f"/api/stats/summary?{PERIOD}"), timeout=30)
     answer.raise_for_status()
     return answer.json()
 

@@ -35,13 +35,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import shared  # noqa: E402,F401
-import requests  # noqa: E402
 from eventsourcing.postgres import PostgresFactory  # noqa: E402
 from eventsourcing.utils import Environment  # noqa: E402
 from psycopg.sql import SQL, Identifier  # noqa: E402
 
-from bench.registration_throughput import (System, drop_database, machine, ms, now, percentile,  # noqa: E402
-                                           server_versions)
+from bench.registration_throughput import (System, authorized_session, drop_database, machine, ms,  # noqa: E402
+                                           now, percentile, server_versions)
 from intake.published import translate  # noqa: E402
 from reporting import cubes  # noqa: E402
 from reporting.queries import Statistics  # noqa: E402
@@ -193,7 +192,7 @@ def raw_summary(readmodel: StatisticsReadModel):
 
 
 def over_http(system: System, path: str, **extra):
-    session = requests.Session()
+    session = authorized_session()
 
     def run(start: date, end: date, region: str) -> None:
         answer = session.get(system.url(path), timeout=60,
