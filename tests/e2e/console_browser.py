@@ -13,7 +13,8 @@ the dashboard). Reads a plan (JSON) on stdin and writes the results (JSON) on st
 `wait` waits for the selector to be visible (`hidden: true` for the opposite), `wait_text` for it to
 contain a text; `read` keeps an element's text under a name, `read_all` every match's; `attr` an
 attribute of every match; `focused` the id of the element that has the focus; `unlabelled` the
-controls without an accessible name. Errors of the page (a
+controls without an accessible name; `ready` waits for the page's load counter to reach a number;
+`evaluate` keeps what a function of the page returns. Errors of the page (a
 script error, a failed console call) are reported, not ignored.
 """
 import json
@@ -81,6 +82,10 @@ def _do(page, step: dict, seen: dict, shots: list, folder: Path) -> None:
     elif "attr" in step:
         selector, name = step["attr"]
         seen[step["as"]] = [e.get_attribute(name) for e in page.query_selector_all(selector)]
+    elif "ready" in step:  # the page's own counter of finished loads (body data-ready)
+        page.wait_for_function("(n) => Number(document.body.dataset.ready) >= n", arg=step["ready"])
+    elif "evaluate" in step:  # a function of the page's state, e.g. what the dashboard drew
+        seen[step["as"]] = page.evaluate(step["evaluate"])
     elif "unlabelled" in step:  # the page's own check (common.js): controls no screen reader can name
         seen[step["unlabelled"]] = page.evaluate("() => window.XF.unlabelledControls()")
     elif "focused" in step:

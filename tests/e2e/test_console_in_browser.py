@@ -147,6 +147,11 @@ def test_from_online_submission_to_rating_through_the_console(system, tmp_path):
     summary = system.wait_until(lambda: (s := api(system, f"/api/stats/summary?from={today}&to={today}", "analyst"))
                                 ["satisfaction_rate"] is not None and s, timeout=20)
     assert summary["satisfaction_rate"] == 1.0 and summary["participation_rate"] == 1.0
+    seen = browse(tmp_path / "7-dashboard", [
+        {"goto": f"{base}/dashboard#token={system.token('analyst', 'analyst-fan')}"}, {"ready": 1},
+        {"evaluate": "() => window.dashboardState.summary.satisfaction_rate", "as": "satisfaction"},
+        {"shot": "dashboard-with-the-rating"}])
+    assert seen["satisfaction"] == 1.0  # the dashboard's default period is this year, today's rating in it
 
     # -- another petition's code shows that petition only ---------------------------------------------------
     other = requests.post(system.url("/api/public/petitions"), timeout=30, json={
