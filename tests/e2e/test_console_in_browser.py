@@ -149,6 +149,7 @@ def test_from_online_submission_to_rating_through_the_console(system, tmp_path):
     assert summary["satisfaction_rate"] == 1.0 and summary["participation_rate"] == 1.0
     seen = browse(tmp_path / "7-dashboard", [
         {"goto": f"{base}/dashboard#token={system.token('analyst', 'analyst-fan')}"}, {"ready": 1},
+        {"wait": "#signin", "hidden": True},  # signed in by the link: no token field left on the page
         {"evaluate": "() => window.dashboardState.summary.satisfaction_rate", "as": "satisfaction"},
         {"shot": "dashboard-with-the-rating"}])
     assert seen["satisfaction"] == 1.0  # the dashboard's default period is this year, today's rating in it
