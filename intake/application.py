@@ -69,13 +69,18 @@ class IntakeApplication(AgencyIntake, Erasing, RecordsReads, ContextApplication)
             return pseudonym(self.pseudonym_key, "id", petitioner["id_number"])
         return pseudonym(self.pseudonym_key, "name-phone", petitioner["name"], petitioner.get("phone") or "")
 
-    def register(self, petition_id: UUID, *, channel: str, petitioner: dict, region_code: str,
-                 category: str, subject: str, content: str, matter_type: str = "complaint",
-                 received_at: datetime | None = None, representatives: list | None = None,
-                 group_size: int | None = None, accused_unit: str | None = None,
-                 new_facts: bool = False) -> Petition:
-        """Registers a petition; registering the same id again returns the first registration,
-        so a retried request or a redelivered work order has effect once."""
+    def register(self, petition_id: UUID, **fields) -> Petition:
+        """Registers a petition (the fields of `register_described`); registering the same id again
+        returns the first registration, so a retried request or a redelivered work order has effect once."""
+        return self.register_described(petition_id, **fields)[0]
+
+    def register_described(self, petition_id: UUID, *, channel: str, petitioner: dict, region_code: str,
+                           category: str, subject: str, content: str, matter_type: str = "complaint",
+                           received_at: datetime | None = None, representatives: list | None = None,
+                           group_size: int | None = None, accused_unit: str | None = None,
+                           new_facts: bool = False) -> tuple[Petition, list, MatterIndex]:
+        """`register`, and what the petition's view needs — its events and its matter — taken from
+        what was just saved instead of read back and decrypted again."""
         fields = dict(channel=channel, petitioner=petitioner, region_code=region_code, category=category,
                       subject=subject, content=content, matter_type=matter_type,
                       received_at=when(received_at, self.clock, "received_at"),
@@ -85,13 +90,14 @@ class IntakeApplication(AgencyIntake, Erasing, RecordsReads, ContextApplication)
             try:
                 code = new_query_code()
                 petition, index = self._new_petition(petition_id, query_code=code, **fields)
-                self.save(petition, index, QueryCodeIndex.issue(self._code_digest(code), petition_id))
-                return petition
+                recordings = self.save(petition, index, QueryCodeIndex.issue(self._code_digest(code), petition_id))
+                return petition, [r.domain_event for r in recordings if r.domain_event.originator_id == petition.id], index
             except RecordConflictError:
                 # Either this id was registered before (a retry), or a simultaneous petition on the
                 # same matter took the index's next version: then the index is read again.
                 try:
-                    return self.get_petition(petition_id)
+                    petition = self.get_petition(petition_id)
+                    return petition, self.history(petition.id), self.matter_of(petition)
                 except PetitionNotFound:
                     continue
         raise RuntimeError("the matter index kept changing; registration not saved")

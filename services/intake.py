@@ -41,10 +41,10 @@ class IntakeService(DeadLetterEndpoints, Publishing, Following, Observable):
     @command("register")
     def register(self, petition_id, petition):
         app = self.context.app
-        registered = app.register(UUID(petition_id), **{**petition, "received_at": moment(petition.get("received_at"))})
+        registered, events, matter = app.register_described(
+            UUID(petition_id), **{**petition, "received_at": moment(petition.get("received_at"))})
         # The query code leaves intake once, here, for whoever lodged the petition (and on its notices).
-        return {**petition_view(registered, app.history(registered.id), app.matter_of(registered)),
-                "query_code": registered.query_code}
+        return {**petition_view(registered, events, matter), "query_code": registered.query_code}
 
     @command_rpc
     @command("decide_acceptance")

@@ -91,3 +91,14 @@ def test_the_petitioner_reads_each_step_and_why_it_was_not_accepted(app):
     assert [(s["name"], s["detail"]) for s in view["steps"]] == [
         ("登记", "来信"), ("受理审查", "不予受理：不属于信访事项受理范围")]
     assert view["status_name"] == "不予受理" and view["notices"][0]["title"] == "信访事项不予受理告知书"
+
+
+def test_what_registration_answers_is_what_reading_it_back_gives(app):
+    """The registration's answer is built from what was just saved, not read back: the same."""
+    from intake.views import petition_view
+
+    petition, events, matter = app.register_described(uuid4(), channel="visit", petitioner=dict(PERSON),
+                                                      region_code="150623101", category="social_security",
+                                                      subject="养老保险", content="请求补缴。")
+    again = app.get_petition(petition.id)
+    assert petition_view(petition, events, matter) == petition_view(again, app.history(again.id), app.matter_of(again))
