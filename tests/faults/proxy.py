@@ -33,20 +33,41 @@ class _Link:
         self.client, self.upstream = client, upstream
         self.holed = holed  # lived during a hole: forwards nothing, closed at heal
         self.closed = False
+        self.pumping = True  # its thread still selects on the sockets
+        self.lock = threading.Lock()
 
     def peer(self, sock: socket.socket) -> socket.socket | None:
         return self.upstream if sock is self.client else self.client
 
     def close(self) -> None:
-        self.closed = True
-        for sock in (self.client, self.upstream):
-            if sock is None:
-                continue
-            try:  # shutdown first: wakes the link's thread out of select(), and the client sees EOF
+        """From another thread (heal, stop): shut the sockets down, which wakes the link's own thread
+        out of select() and lets it close them. Closing them here, under a select() of another green
+        thread, left its listener on the file descriptor; the number, reused at once by the next
+        socket the tests opened, then failed with eventlet's "second simultaneous read" (seen in CI)."""
+        with self.lock:
+            self.closed = True
+            pumping = self.pumping
+        for sock in self.sockets():
+            try:  # the client sees EOF
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        if not pumping:
+            self.close_sockets()
+
+    def pumped(self) -> bool:
+        """Called by the link's thread as it ends; True when it is to close the sockets itself (not
+        while a hole keeps the link for heal to close)."""
+        with self.lock:
+            self.pumping = False
+            return not (self.holed and not self.closed)
+
+    def close_sockets(self) -> None:
+        for sock in self.sockets():
             sock.close()
+
+    def sockets(self) -> list[socket.socket]:
+        return [sock for sock in (self.client, self.upstream) if sock is not None]
 
 
 class BlackHoleProxy:
@@ -145,11 +166,15 @@ class BlackHoleProxy:
                     if not data:  # a close in normal times goes through: close both ends
                         raise EOFError
                     link.peer(sock).sendall(data)
-        except (OSError, ValueError, EOFError):  # closed by heal()/stop() or by either end
+        except (OSError, ValueError, EOFError):  # shut down by heal()/stop() or closed by either end
             pass
-        if link.holed and not link.closed:
-            # both ends closed during the hole: nothing left to read, still closed only at heal
-            return
+        if not link.pumped():
+            return  # both ends closed during the hole: nothing left to read, closed only at heal
         with self._lock:
             self._links.discard(link)
-        link.close()
+        for sock in link.sockets():
+            try:  # a close in normal times reaches the other end too
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        link.close_sockets()
