@@ -134,13 +134,12 @@ class IntakeApplication(AgencyIntake, Erasing, RecordsReads, ContextApplication)
         Any code that opens nothing — mistyped, guessed, erased — is the same PetitionNotFound."""
         issued = normalize(code)
         try:
-            if issued is None:
-                raise AggregateNotFoundError
-            index = self.repository.get(QueryCodeIndex.create_id(self._code_digest(issued)))
+            index = self.repository.get(QueryCodeIndex.create_id(self._code_digest(issued or "")))
             petition = self.get_petition(index.petition_id)
         except (AggregateNotFoundError, PetitionNotFound):
-            raise PetitionNotFound("no petition for this query code") from None
-        if petition.query_code != issued:  # the person was erased: the code opens nothing any more
+            petition = None
+        # An erased person's petition keeps its index, not its code: the code opens nothing any more.
+        if petition is None or issued is None or petition.query_code != issued:
             raise PetitionNotFound("no petition for this query code")
         self.record_read(petition.id, "self_service", petition.id)
         return petition

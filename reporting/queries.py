@@ -63,9 +63,11 @@ class Statistics:
 
     # the work queues (reporting.worklists)
     def worklist(self, name: str, **params) -> list[dict]:
-        if name != "petitions_of_person":
-            params["today"] = beijing_date(self.clock.now())
-        return self.readmodel.worklist(name, **params)
+        """A queue as of today: acceptance, assignments, pre_review, letters."""
+        return self.readmodel.worklist(name, today=beijing_date(self.clock.now()), **params)
+
+    def petitions_of_person(self, petitioner_ref: str, limit: int) -> list[dict]:
+        return self.readmodel.worklist("petitions_of_person", petitioner_ref=petitioner_ref, limit=limit)
 
     # the analyst's side
     def summary(self, start: date, end: date, region: str = "") -> dict:

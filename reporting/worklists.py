@@ -13,9 +13,8 @@ from psycopg.sql import SQL
 
 LIMIT = 500
 # What the unit must do next, by the assignment's stage (dispatch's statuses).
-AWAITING = {"assigned": "sign", "signed": "reply", "objected": "objection_decision", "pre_review": "pre_review",
-            "replied": "evaluation"}
-OPEN_STAGES = ("assigned", "signed", "objected", "pre_review")
+AWAITING = {"assigned": "sign", "signed": "reply", "objected": "objection_decision", "pre_review": "pre_review"}
+OPEN_STAGES = tuple(AWAITING)
 
 
 def acceptance(curs, table, today: date, region: str) -> list[dict]:

@@ -29,7 +29,7 @@ MAX_BODY = 64 * 1024
 IDEMPOTENCY_NAMESPACE = uuid.UUID("5f0c1a52-8a3e-4f55-9d3c-6b1f9b0c2a10")
 SETTINGS = Settings()
 TIMEOUT = SETTINGS.gateway_timeout
-DASHBOARD = Path(Settings().dashboard_dir or web_assets.DEFAULT_DASHBOARD_DIR)
+DASHBOARD = Path(SETTINGS.dashboard_dir or web_assets.DEFAULT_DASHBOARD_DIR)
 
 
 class ServiceUnavailable(Exception):
@@ -39,7 +39,7 @@ class ServiceUnavailable(Exception):
 @functools.cache
 def reference_data():
     """units.json and policy.json as every service reads them (XINFANG_REFERENCE_DIR), read once."""
-    return load_reference(Settings().reference_dir or None)
+    return load_reference(SETTINGS.reference_dir or None)
 
 
 @functools.cache

@@ -1,5 +1,7 @@
 """The console's work queues (待办) and the repeat check before a registration is saved; the rows
 come from reporting (reporting.worklists), the names from the reference data."""
+import functools
+
 from intake.notices import CHANNEL_NAMES
 from services.gateway_http import _body, _json, endpoint, principal, reference_data, schema
 from shared.contracts import console as cc
@@ -7,6 +9,7 @@ from shared.endpoints import traced_http as http
 from supervision.ladder import LETTER_NAMES
 
 
+@functools.cache
 def _names() -> tuple[dict, dict]:
     ref = reference_data()
     return {u["id"]: u["name"] for u in ref.units}, {c["code"]: c["name"] for c in ref.categories}

@@ -125,8 +125,7 @@ class ReportingService(Following, Observable):
     @command_rpc
     @command("petitions_of_person")
     def petitions_of_person(self, petitioner_ref, limit=20):
-        return self.context.app.worklist("petitions_of_person", petitioner_ref=str(petitioner_ref),
-                                         limit=count(limit, "limit"))
+        return self.context.app.petitions_of_person(str(petitioner_ref), count(limit, "limit"))
 
     @command_rpc
     @command("audit")
